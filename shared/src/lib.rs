@@ -1,0 +1,8 @@
+//! The heart of koersbord: the method's domain, the wire protocol, and the room as a pure state
+//! machine. Compiles for the server and for the wasm client, so both apply the same rules.
+
+pub mod domain;
+pub mod protocol;
+pub mod room;
+
+pub use domain::*;

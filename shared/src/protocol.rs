@@ -1,0 +1,378 @@
+//! Protocol v1: JSON text frames, one message per frame, tagged by `type`. docs/PROTOCOL.md describes
+//! every message with examples. Tags are never reused: a retired message keeps its name reserved.
+
+use crate::domain::{DotRef, ParticipantId};
+use crate::room::{Command, Event, Rejection, RoomState};
+use serde::{Deserialize, Serialize};
+
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The largest frame either side accepts, in bytes. A full snapshot of a room stays far below it.
+pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+
+/// Messages from a client. The first must be `Hello`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    /// Opens the conversation. `key` is the capability from the link the client was given; a
+    /// participant who joined before adds the `participant_key` they received then.
+    Hello {
+        protocol_version: u32,
+        room: String,
+        key: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        participant_key: Option<String>,
+    },
+    /// A durable change. `id` is the client's own number, echoed in `ack` or `rejected`.
+    Command {
+        id: u64,
+        command: Command,
+    },
+    /// Presence: where the sender is dragging one of their dots now, in board coordinates (0..1).
+    /// Relayed to the others at a capped rate, never stored.
+    Drag {
+        dot: DotRef,
+        x: f32,
+        y: f32,
+    },
+    /// Presence: the drag ended (a `Command` with the drop follows when the dot landed somewhere).
+    DragEnd {
+        dot: DotRef,
+    },
+    Ping {
+        nonce: u64,
+    },
+}
+
+/// The role a connection holds, fixed by the capability it presented.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Facilitator,
+    Participant,
+    Screen,
+}
+
+/// How people get into a session; sent to the facilitator and the shared screen only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invite {
+    /// The capability of the participants' join link.
+    pub join_key: String,
+    /// A short code to type on a phone in the room.
+    pub join_code: String,
+}
+
+/// Who is connected right now.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presence {
+    pub participants: Vec<ParticipantId>,
+    pub facilitators: u32,
+    pub screens: u32,
+}
+
+/// Messages from the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    /// The answer to `Hello`: who you are here and the room as you may see it.
+    Welcome {
+        protocol_version: u32,
+        room: String,
+        role: Role,
+        /// Set once this connection is a joined participant.
+        you: Option<ParticipantId>,
+        invite: Option<Invite>,
+        server_time_ms: u64,
+        state: RoomState,
+    },
+    /// Sent to a guest whose `join` succeeded: keep `participant_key` to come back as the same person.
+    Joined {
+        you: ParticipantId,
+        participant_key: String,
+    },
+    /// Something happened; `seq` is the room's sequence number after it.
+    Event {
+        seq: u64,
+        event: Event,
+    },
+    /// A fresh view of the whole room, when what this client may see changed.
+    Snapshot {
+        state: RoomState,
+    },
+    /// Command `id` was applied (or changed nothing); the room is at `seq`.
+    Ack {
+        id: u64,
+        seq: u64,
+    },
+    /// Command `id` was refused; nothing changed.
+    Rejected {
+        id: u64,
+        reason: Rejection,
+    },
+    Drag {
+        by: ParticipantId,
+        dot: DotRef,
+        x: f32,
+        y: f32,
+    },
+    DragEnd {
+        by: ParticipantId,
+        dot: DotRef,
+    },
+    Presence {
+        presence: Presence,
+    },
+    Pong {
+        nonce: u64,
+        server_time_ms: u64,
+    },
+    /// Something is wrong with the connection itself. Fatal ones are followed by a close.
+    Error {
+        error: ProtocolError,
+    },
+}
+
+/// Problems with the conversation rather than with a command.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum ProtocolError {
+    #[error("this client speaks protocol {client}, the server {server}: reload the page")]
+    VersionMismatch { client: u32, server: u32 },
+    #[error("no session with this id")]
+    UnknownRoom,
+    #[error("this link is not valid for this session")]
+    BadKey,
+    #[error("the first message must be hello")]
+    HelloFirst,
+    #[error("message not understood: {detail}")]
+    Malformed { detail: String },
+    #[error("message larger than {max} bytes")]
+    TooLarge { max: usize },
+    #[error("too many messages: slow down")]
+    SlowDown,
+    #[error("this connection fell too far behind")]
+    TooSlow,
+    #[error("the server is shutting down")]
+    ShuttingDown,
+}
+
+impl ProtocolError {
+    /// Whether the server closes the connection after sending this error.
+    pub fn is_fatal(&self) -> bool {
+        !matches!(
+            self,
+            ProtocolError::Malformed { .. } | ProtocolError::SlowDown
+        )
+    }
+}
+
+impl ClientMsg {
+    /// Parses one text frame, refusing oversized ones before parsing.
+    pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
+        if text.len() > MAX_FRAME_BYTES {
+            return Err(ProtocolError::TooLarge {
+                max: MAX_FRAME_BYTES,
+            });
+        }
+        serde_json::from_str(text).map_err(|e| ProtocolError::Malformed {
+            detail: e.to_string(),
+        })
+    }
+
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).expect("client messages always serialise")
+    }
+}
+
+impl ServerMsg {
+    pub fn decode(text: &str) -> Result<ServerMsg, ProtocolError> {
+        serde_json::from_str(text).map_err(|e| ProtocolError::Malformed {
+            detail: e.to_string(),
+        })
+    }
+
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).expect("server messages always serialise")
+    }
+}
+
+/// `POST /api/sessions`: what the facilitator prepares.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateSession {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub ambition: String,
+    #[serde(default)]
+    pub goals: [String; 2],
+}
+
+/// The answer to `POST /api/sessions`: the room and its three capabilities. Links put the key in
+/// the URL fragment, so it never reaches a server log or a Referer header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionCreated {
+    pub room: String,
+    pub facilitator_key: String,
+    pub join_key: String,
+    pub screen_key: String,
+    pub join_code: String,
+}
+
+/// `POST /api/join-code`: a short code typed in the room.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinCodeLookup {
+    pub code: String,
+}
+
+/// The answer to a valid join code: where to go.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinCodeFound {
+    pub room: String,
+    pub join_key: String,
+}
+
+/// The path of a room's page for a capability: `/r/{room}#k={key}`.
+pub fn room_link(room: &str, key: &str) -> String {
+    format!("/r/{room}#k={key}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Drive, Side, Zone};
+
+    #[test]
+    fn hello_reads_as_documented() {
+        let msg =
+            ClientMsg::decode(r#"{"type":"hello","protocol_version":1,"room":"r1","key":"k"}"#)
+                .unwrap();
+        assert_eq!(
+            msg,
+            ClientMsg::Hello {
+                protocol_version: 1,
+                room: "r1".into(),
+                key: "k".into(),
+                participant_key: None
+            }
+        );
+    }
+
+    #[test]
+    fn commands_are_tagged_by_type() {
+        let msg = ClientMsg::Command {
+            id: 7,
+            command: Command::PlaceDrive {
+                drive: Drive::Impact,
+                zone: Some(Zone::Necessary),
+            },
+        };
+        let json = msg.encode();
+        assert_eq!(
+            json,
+            r#"{"type":"command","id":7,"command":{"type":"place_drive","drive":"impact","zone":"necessary"}}"#
+        );
+        assert_eq!(ClientMsg::decode(&json).unwrap(), msg);
+        let join = ClientMsg::decode(r#"{"type":"command","id":1,"command":{"type":"join","name":"Anna","side":"management"}}"#).unwrap();
+        assert_eq!(
+            join,
+            ClientMsg::Command {
+                id: 1,
+                command: Command::Join {
+                    name: "Anna".into(),
+                    side: Side::Management
+                }
+            }
+        );
+    }
+
+    #[test]
+    fn bad_frames_get_typed_errors() {
+        assert!(matches!(
+            ClientMsg::decode("{"),
+            Err(ProtocolError::Malformed { .. })
+        ));
+        assert!(matches!(
+            ClientMsg::decode(r#"{"type":"teleport"}"#),
+            Err(ProtocolError::Malformed { .. })
+        ));
+        let big = format!(
+            r#"{{"type":"ping","nonce":1,"pad":"{}"}}"#,
+            "x".repeat(MAX_FRAME_BYTES)
+        );
+        assert_eq!(
+            ClientMsg::decode(&big),
+            Err(ProtocolError::TooLarge {
+                max: MAX_FRAME_BYTES
+            })
+        );
+    }
+
+    #[test]
+    fn rejections_carry_a_code() {
+        let msg = ServerMsg::Rejected {
+            id: 3,
+            reason: Rejection::SideFull {
+                side: Side::Network,
+            },
+        };
+        assert_eq!(
+            msg.encode(),
+            r#"{"type":"rejected","id":3,"reason":{"code":"side_full","side":"network"}}"#
+        );
+        assert_eq!(ServerMsg::decode(&msg.encode()).unwrap(), msg);
+    }
+
+    #[test]
+    fn fatal_errors_close_the_connection() {
+        assert!(ProtocolError::BadKey.is_fatal());
+        assert!(!ProtocolError::SlowDown.is_fatal());
+        assert!(
+            !ProtocolError::Malformed {
+                detail: String::new()
+            }
+            .is_fatal()
+        );
+    }
+
+    #[test]
+    fn a_full_room_snapshot_fits_in_a_frame() {
+        use crate::domain::{Pillar, Strength, limits};
+        use crate::room::{Participant, RoomState, Setup};
+        let mut state = RoomState::new(Setup {
+            title: "t".repeat(limits::TITLE),
+            ambition: "a".repeat(limits::AMBITION),
+            goals: ["g".repeat(limits::GOAL), "g".repeat(limits::GOAL)],
+        });
+        for i in 0..8 {
+            let mut p = Participant::new(
+                ParticipantId(i),
+                "n".repeat(limits::NAME),
+                Side::ALL[i as usize % 2],
+            );
+            for d in Drive::ALL {
+                p.drives.insert(d, Zone::Necessary);
+            }
+            for pl in Pillar::ALL {
+                p.pillars.insert(pl, Strength::STRONGEST);
+            }
+            state.participants.insert(p.id, p);
+        }
+        let welcome = ServerMsg::Welcome {
+            protocol_version: PROTOCOL_VERSION,
+            room: "r".repeat(16),
+            role: Role::Facilitator,
+            you: None,
+            invite: Some(Invite {
+                join_key: "k".repeat(32),
+                join_code: "ABCDEF".into(),
+            }),
+            server_time_ms: u64::MAX,
+            state,
+        };
+        assert!(
+            welcome.encode().len() < MAX_FRAME_BYTES,
+            "snapshot is {} bytes",
+            welcome.encode().len()
+        );
+    }
+}

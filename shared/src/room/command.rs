@@ -1,0 +1,64 @@
+//! Who may ask the room for what.
+
+use crate::domain::{Board, Drive, ParticipantId, Phase, Pillar, Side, Strength, Zone};
+use serde::{Deserialize, Serialize};
+
+/// Who sends a command. The server derives it from the connection's capability, never from the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "role", content = "id", rename_all = "snake_case")]
+pub enum Actor {
+    /// Leads the meeting: steps, timer, locks and content.
+    Facilitator,
+    /// Has joined with a name and a side; places only their own dots.
+    Participant(ParticipantId),
+    /// Holds the join link but has not joined yet: may only join.
+    Guest,
+    /// The shared screen in the room (or an observer): reads, never writes.
+    Screen,
+}
+
+/// A durable change someone asks for. The room either turns it into events or refuses it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Command {
+    Join {
+        name: String,
+        side: Side,
+    },
+    /// The facilitator takes someone out of the session (a wrong side, a double join).
+    RemoveParticipant {
+        id: ParticipantId,
+    },
+    EditSetup {
+        title: String,
+        ambition: String,
+        goals: [String; 2],
+    },
+    GoToPhase {
+        phase: Phase,
+    },
+    StartTimer,
+    PauseTimer,
+    AdjustTimer {
+        delta_ms: i64,
+    },
+    ResetTimer,
+    /// Puts a drive dot in a zone, or back in the tray with `None`.
+    PlaceDrive {
+        drive: Drive,
+        zone: Option<Zone>,
+    },
+    /// Puts a pillar dot at a strength, or back in the tray with `None`.
+    PlacePillar {
+        pillar: Pillar,
+        strength: Option<Strength>,
+    },
+    SetLocked {
+        board: Board,
+        locked: bool,
+    },
+    SetRevealed {
+        board: Board,
+        revealed: bool,
+    },
+}

@@ -1,0 +1,100 @@
+//! What happened in a room. Events are the only way its state changes, on the server and in clients.
+
+use super::state::{Participant, RoomState, Setup};
+use super::timer::Timer;
+use crate::domain::{Board, Drive, ParticipantId, Phase, Pillar, Strength, Zone};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    ParticipantJoined {
+        participant: Participant,
+    },
+    ParticipantRemoved {
+        id: ParticipantId,
+    },
+    SetupEdited {
+        setup: Setup,
+    },
+    /// A new step; its timer starts over, paused at the step's time box.
+    PhaseChanged {
+        phase: Phase,
+        timer: Timer,
+    },
+    TimerChanged {
+        timer: Timer,
+    },
+    DrivePlaced {
+        by: ParticipantId,
+        drive: Drive,
+        zone: Option<Zone>,
+    },
+    PillarPlaced {
+        by: ParticipantId,
+        pillar: Pillar,
+        strength: Option<Strength>,
+    },
+    LockChanged {
+        board: Board,
+        locked: bool,
+    },
+    RevealChanged {
+        board: Board,
+        revealed: bool,
+    },
+}
+
+impl Event {
+    /// Applies this event to `state` and counts it. Total: an event the state cannot hold (a dot of
+    /// a participant who has left) changes nothing but the count, so replay never fails.
+    pub fn apply_to(&self, state: &mut RoomState) {
+        state.seq += 1;
+        match self {
+            Event::ParticipantJoined { participant } => {
+                state.next_participant = state.next_participant.max(participant.id.0 + 1);
+                state
+                    .participants
+                    .insert(participant.id, participant.clone());
+            }
+            Event::ParticipantRemoved { id } => {
+                state.participants.remove(id);
+            }
+            Event::SetupEdited { setup } => state.setup = setup.clone(),
+            Event::PhaseChanged { phase, timer } => {
+                state.phase = *phase;
+                state.timer = *timer;
+            }
+            Event::TimerChanged { timer } => state.timer = *timer,
+            Event::DrivePlaced { by, drive, zone } => {
+                if let Some(p) = state.participants.get_mut(by) {
+                    match zone {
+                        Some(zone) => p.drives.insert(*drive, *zone),
+                        None => p.drives.remove(drive),
+                    };
+                }
+            }
+            Event::PillarPlaced {
+                by,
+                pillar,
+                strength,
+            } => {
+                if let Some(p) = state.participants.get_mut(by) {
+                    match strength {
+                        Some(s) => p.pillars.insert(*pillar, *s),
+                        None => p.pillars.remove(pillar),
+                    };
+                }
+            }
+            Event::LockChanged { board, locked } => state.board_mut(*board).locked = *locked,
+            Event::RevealChanged { board, revealed } => {
+                state.board_mut(*board).revealed = *revealed
+            }
+        }
+    }
+
+    /// Whether this event changes what other people may see, so each viewer needs a fresh snapshot.
+    pub fn changes_visibility(&self) -> bool {
+        matches!(self, Event::RevealChanged { .. })
+    }
+}

@@ -1,0 +1,203 @@
+//! The room as a pure state machine: `decide(state, actor, command, now)` returns the events the
+//! command causes or a typed rejection; [`Event::apply_to`] folds an event into the state. No I/O,
+//! no clock of its own: the caller passes the server's time.
+
+mod command;
+mod event;
+mod rejection;
+mod state;
+mod text;
+mod timer;
+mod view;
+
+pub use command::{Actor, Command};
+pub use event::Event;
+pub use rejection::{Rejection, TextField};
+pub use state::{BoardControl, Participant, RoomState, Setup};
+pub use timer::{MAX_TIMER_MS, Timer};
+pub use view::Viewer;
+
+use crate::domain::{Board, MAX_PARTICIPANTS, ParticipantId, limits};
+
+/// Decides what `command` by `actor` does to `state` at server time `now_ms`.
+///
+/// An empty list means the command was valid but changes nothing (starting a running timer):
+/// clients get an acknowledgement either way, which keeps retries harmless.
+pub fn decide(
+    state: &RoomState,
+    actor: Actor,
+    command: &Command,
+    now_ms: u64,
+) -> Result<Vec<Event>, Rejection> {
+    use Command as C;
+    match command {
+        C::Join { name, side } => {
+            match actor {
+                Actor::Guest => {}
+                Actor::Participant(_) => return Err(Rejection::AlreadyJoined),
+                Actor::Facilitator | Actor::Screen => return Err(Rejection::NotAllowed),
+            }
+            let name = text::clean(TextField::Name, name, limits::NAME, true, false)?;
+            if state.side_is_full(*side) {
+                return Err(Rejection::SideFull { side: *side });
+            }
+            if state.participants.len() >= MAX_PARTICIPANTS {
+                return Err(Rejection::RoomFull);
+            }
+            let id = ParticipantId(state.next_participant);
+            Ok(vec![Event::ParticipantJoined {
+                participant: Participant::new(id, name, *side),
+            }])
+        }
+        C::PlaceDrive { drive, zone } => {
+            let by = placing_participant(state, actor, Board::Drives)?;
+            let current = state.participants[&by].drives.get(drive).copied();
+            Ok(changed(current, *zone, || Event::DrivePlaced {
+                by,
+                drive: *drive,
+                zone: *zone,
+            }))
+        }
+        C::PlacePillar { pillar, strength } => {
+            let by = placing_participant(state, actor, Board::Pillars)?;
+            let current = state.participants[&by].pillars.get(pillar).copied();
+            Ok(changed(current, *strength, || Event::PillarPlaced {
+                by,
+                pillar: *pillar,
+                strength: *strength,
+            }))
+        }
+        _ => {
+            if actor != Actor::Facilitator {
+                return Err(Rejection::NotAllowed);
+            }
+            decide_facilitator(state, command, now_ms)
+        }
+    }
+}
+
+fn decide_facilitator(
+    state: &RoomState,
+    command: &Command,
+    now_ms: u64,
+) -> Result<Vec<Event>, Rejection> {
+    use Command as C;
+    let timer = |t: Timer| {
+        changed(Some(state.timer), Some(t), || Event::TimerChanged {
+            timer: t,
+        })
+    };
+    Ok(match command {
+        C::RemoveParticipant { id } => {
+            if !state.participants.contains_key(id) {
+                return Err(Rejection::UnknownParticipant);
+            }
+            vec![Event::ParticipantRemoved { id: *id }]
+        }
+        C::EditSetup {
+            title,
+            ambition,
+            goals,
+        } => {
+            let setup = Setup {
+                title: text::clean(TextField::Title, title, limits::TITLE, false, false)?,
+                ambition: text::clean(
+                    TextField::Ambition,
+                    ambition,
+                    limits::AMBITION,
+                    false,
+                    true,
+                )?,
+                goals: [
+                    text::clean(TextField::Goal, &goals[0], limits::GOAL, false, true)?,
+                    text::clean(TextField::Goal, &goals[1], limits::GOAL, false, true)?,
+                ],
+            };
+            changed(Some(&state.setup), Some(&setup), || Event::SetupEdited {
+                setup: setup.clone(),
+            })
+        }
+        C::GoToPhase { phase } => {
+            changed(Some(state.phase), Some(*phase), || Event::PhaseChanged {
+                phase: *phase,
+                timer: Timer::new(phase.default_ms()),
+            })
+        }
+        C::StartTimer => timer(state.timer.started(now_ms)),
+        C::PauseTimer => timer(state.timer.paused(now_ms)),
+        C::AdjustTimer { delta_ms } => timer(state.timer.adjusted(*delta_ms, now_ms)),
+        C::ResetTimer => timer(state.timer.reset()),
+        C::SetLocked { board, locked } => {
+            changed(Some(state.board(*board).locked), Some(*locked), || {
+                Event::LockChanged {
+                    board: *board,
+                    locked: *locked,
+                }
+            })
+        }
+        C::SetRevealed { board, revealed } => {
+            changed(Some(state.board(*board).revealed), Some(*revealed), || {
+                Event::RevealChanged {
+                    board: *board,
+                    revealed: *revealed,
+                }
+            })
+        }
+        C::Join { .. } | C::PlaceDrive { .. } | C::PlacePillar { .. } => {
+            return Err(Rejection::NotAllowed);
+        }
+    })
+}
+
+/// The participant who may move a dot on `board` now, or why nobody may.
+fn placing_participant(
+    state: &RoomState,
+    actor: Actor,
+    board: Board,
+) -> Result<ParticipantId, Rejection> {
+    let by = match actor {
+        Actor::Participant(id) => id,
+        Actor::Guest => return Err(Rejection::NotJoined),
+        Actor::Facilitator | Actor::Screen => return Err(Rejection::NotAllowed),
+    };
+    if !state.participants.contains_key(&by) {
+        return Err(Rejection::UnknownParticipant);
+    }
+    if state.phase != board.phase() {
+        return Err(Rejection::WrongPhase { board });
+    }
+    if state.board(board).locked {
+        return Err(Rejection::BoardLocked { board });
+    }
+    Ok(by)
+}
+
+/// One event when `next` differs from `current`, none when the command would change nothing.
+fn changed<T: PartialEq>(
+    current: Option<T>,
+    next: Option<T>,
+    event: impl FnOnce() -> Event,
+) -> Vec<Event> {
+    if current == next {
+        Vec::new()
+    } else {
+        vec![event()]
+    }
+}
+
+/// Decides and, when accepted, applies in one step. Returns the events that were applied.
+pub fn handle(
+    state: &mut RoomState,
+    actor: Actor,
+    command: &Command,
+    now_ms: u64,
+) -> Result<Vec<Event>, Rejection> {
+    let events = decide(state, actor, command, now_ms)?;
+    for event in &events {
+        event.apply_to(state);
+    }
+    Ok(events)
+}
+
+#[cfg(test)]
+mod tests;

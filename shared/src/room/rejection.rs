@@ -1,0 +1,44 @@
+//! Why the room refused a command. Typed, so every client can explain it in the user's language.
+
+use crate::domain::{Board, Side};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextField {
+    Name,
+    Title,
+    Ambition,
+    Goal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Rejection {
+    #[error("your role may not do this")]
+    NotAllowed,
+    #[error("you have already joined this session")]
+    AlreadyJoined,
+    #[error("you have not joined this session yet")]
+    NotJoined,
+    #[error("the {side:?} side already has its four participants")]
+    SideFull { side: Side },
+    #[error("the session already has its eight participants")]
+    RoomFull,
+    #[error("no such participant")]
+    UnknownParticipant,
+    #[error("the {field:?} text must not be empty")]
+    TextEmpty { field: TextField },
+    #[error("the {field:?} text is {len} characters; at most {max} fit")]
+    TextTooLong {
+        field: TextField,
+        max: usize,
+        len: usize,
+    },
+    #[error("the {field:?} text holds characters that are not allowed")]
+    TextInvalid { field: TextField },
+    #[error("dots on the {board:?} board move only during its step")]
+    WrongPhase { board: Board },
+    #[error("the facilitator has locked the {board:?} board")]
+    BoardLocked { board: Board },
+}

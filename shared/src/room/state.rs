@@ -1,0 +1,126 @@
+//! What a room holds. Clients receive it as a snapshot and keep it current by applying events.
+
+use super::timer::Timer;
+use crate::domain::{
+    Board, Drive, MAX_PER_SIDE, ParticipantId, Phase, Pillar, Side, Strength, Zone,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What the facilitator prepares: the session's title, the network's ambition and its two goals.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Setup {
+    pub title: String,
+    pub ambition: String,
+    pub goals: [String; 2],
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub id: ParticipantId,
+    pub name: String,
+    pub side: Side,
+    /// Where each of this participant's drive dots lies; a missing drive is still in the tray.
+    #[serde(default)]
+    pub drives: BTreeMap<Drive, Zone>,
+    /// How strong this participant rates each pillar; a missing pillar is still in the tray.
+    #[serde(default)]
+    pub pillars: BTreeMap<Pillar, Strength>,
+}
+
+impl Participant {
+    pub fn new(id: ParticipantId, name: String, side: Side) -> Participant {
+        Participant {
+            id,
+            name,
+            side,
+            drives: BTreeMap::new(),
+            pillars: BTreeMap::new(),
+        }
+    }
+
+    /// How many of this participant's dots lie on `board`.
+    pub fn placed(&self, board: Board) -> usize {
+        match board {
+            Board::Drives => self.drives.len(),
+            Board::Pillars => self.pillars.len(),
+        }
+    }
+}
+
+/// The facilitator's switches for one board.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardControl {
+    /// No dot on this board moves while locked.
+    pub locked: bool,
+    /// While hidden, participants see only their own dots (against anchoring); the shared screen none.
+    pub revealed: bool,
+}
+
+impl Default for BoardControl {
+    fn default() -> Self {
+        BoardControl {
+            locked: false,
+            revealed: true,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomState {
+    /// How many events this room has applied; the sequence number of the last one.
+    pub seq: u64,
+    pub setup: Setup,
+    pub phase: Phase,
+    pub timer: Timer,
+    pub participants: BTreeMap<ParticipantId, Participant>,
+    /// The id the next participant to join receives. Ids are never reused within a room.
+    pub next_participant: u32,
+    pub drives_board: BoardControl,
+    pub pillars_board: BoardControl,
+}
+
+impl RoomState {
+    pub fn new(setup: Setup) -> RoomState {
+        RoomState {
+            seq: 0,
+            setup,
+            phase: Phase::Lobby,
+            timer: Timer::new(Phase::Lobby.default_ms()),
+            participants: BTreeMap::new(),
+            next_participant: 1,
+            drives_board: BoardControl::default(),
+            pillars_board: BoardControl::default(),
+        }
+    }
+
+    pub fn board(&self, board: Board) -> &BoardControl {
+        match board {
+            Board::Drives => &self.drives_board,
+            Board::Pillars => &self.pillars_board,
+        }
+    }
+
+    pub(crate) fn board_mut(&mut self, board: Board) -> &mut BoardControl {
+        match board {
+            Board::Drives => &mut self.drives_board,
+            Board::Pillars => &mut self.pillars_board,
+        }
+    }
+
+    pub fn side_count(&self, side: Side) -> usize {
+        self.participants
+            .values()
+            .filter(|p| p.side == side)
+            .count()
+    }
+
+    pub fn side_is_full(&self, side: Side) -> bool {
+        self.side_count(side) >= MAX_PER_SIDE
+    }
+
+    /// Participants of one side, in the order they joined.
+    pub fn side(&self, side: Side) -> impl Iterator<Item = &Participant> {
+        self.participants.values().filter(move |p| p.side == side)
+    }
+}
