@@ -1,5 +1,16 @@
-use leptos::prelude::*;
+//! The board in the browser. `main` only mounts; `app` chooses the page.
+
+mod app;
+mod boards;
+mod connection;
+mod i18n;
+mod live;
+mod pages;
+mod route;
+mod storage;
+mod ui;
 
 fn main() {
-    mount_to_body(|| view! { <p>"koersbord"</p> });
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
 }

@@ -1,0 +1,467 @@
+//! The Innoveren & Samen leren board: eight pillars as spokes around a core. A dot's distance from
+//! the core along its pillar is the rating: near the core is strong, out at the rim is weak. The
+//! number (0–100) is what is stored; this module only maps it to and from the drawing.
+
+use super::dot::{initial, side_class};
+use super::drives::dot_key;
+use super::{DragSender, Grab, Via};
+use crate::i18n::{T, pillar_about, use_i18n};
+use crate::live::{Live, use_live};
+use koersbord_shared::room::Command;
+use koersbord_shared::{DotRef, ParticipantId, Pillar, Side, Strength};
+use leptos::ev::{KeyboardEvent, PointerEvent};
+use leptos::prelude::*;
+use std::f64::consts::{FRAC_PI_2, FRAC_PI_4};
+
+/// Half the drawing's width in board units; the rim has radius 1.
+const VIEW: f64 = 1.5;
+/// The core's radius: strength 100 sits at its edge.
+const CORE: f64 = 0.16;
+/// Where a dot waits before it is placed: just outside the rim on its own spoke.
+const TRAY: f64 = 1.1;
+const LABEL: f64 = 1.3;
+
+pub fn direction(pillar: Pillar) -> (f64, f64) {
+    let angle = -FRAC_PI_2 + pillar.index() as f64 * FRAC_PI_4;
+    (angle.cos(), angle.sin())
+}
+
+pub fn radius_of(strength: Strength) -> f64 {
+    CORE + (1.0 - CORE) * strength.radius_fraction()
+}
+
+/// Where participant number `k` draws their dot for `pillar` at radius `r`: nudged sideways by
+/// their order, so equal ratings sit side by side instead of on top of each other.
+pub fn point(pillar: Pillar, r: f64, k: usize) -> (f64, f64) {
+    let (dx, dy) = direction(pillar);
+    let side = (k as f64 - 3.5) * 0.032;
+    (dx * r - dy * side, dy * r + dx * side)
+}
+
+/// What dropping `pillar`'s dot at board point `(x, y)` means: a strength, back to the tray
+/// (`Some(None)`), or nothing at all when the point is far off the board.
+pub fn strength_at(pillar: Pillar, x: f64, y: f64) -> Option<Option<Strength>> {
+    if x.hypot(y) > 1.4 {
+        return None;
+    }
+    let (dx, dy) = direction(pillar);
+    let along = x * dx + y * dy;
+    if along > 1.05 {
+        return Some(None);
+    }
+    Some(Some(Strength::from_radius_fraction(
+        (along - CORE) / (1.0 - CORE),
+    )))
+}
+
+/// Board units to the 0..1 square used for drag presence, and back.
+fn to_unit(x: f64, y: f64) -> (f32, f32) {
+    (
+        ((x + VIEW) / (2.0 * VIEW)) as f32,
+        ((y + VIEW) / (2.0 * VIEW)) as f32,
+    )
+}
+
+fn from_unit(x: f32, y: f32) -> (f64, f64) {
+    (
+        f64::from(x) * 2.0 * VIEW - VIEW,
+        f64::from(y) * 2.0 * VIEW - VIEW,
+    )
+}
+
+/// The pillar whose spoke points most nearly at `(x, y)`.
+pub fn nearest_pillar(x: f64, y: f64) -> Pillar {
+    let angle = y.atan2(x) + FRAC_PI_2;
+    let step = (angle / FRAC_PI_4).round().rem_euclid(8.0) as usize;
+    Pillar::ALL[step]
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct PillarDot {
+    id: ParticipantId,
+    k: usize,
+    side: Side,
+    name: String,
+    pillar: Pillar,
+    strength: Option<Strength>,
+}
+
+#[component]
+pub fn PillarsBoard() -> impl IntoView {
+    let live = use_live();
+    let i18n = use_i18n();
+    let grab = RwSignal::new(None::<Grab>);
+    let sender = DragSender::new(live);
+    let svg = NodeRef::<leptos::svg::Svg>::new();
+    let locked = Memo::new(move |_| {
+        live.state
+            .with(|s| s.as_ref().is_some_and(|s| s.pillars_board.locked))
+    });
+    let hidden = Memo::new(move |_| {
+        live.state
+            .with(|s| s.as_ref().is_some_and(|s| !s.pillars_board.revealed))
+    });
+    let me = move || live.you.get();
+
+    let dots = Memo::new(move |_| {
+        let me = live.you.get();
+        let pending = live.pending.with(|p| {
+            let mut mine: Vec<(u64, Pillar, Option<Strength>)> = p
+                .iter()
+                .filter_map(|(id, c)| match c {
+                    Command::PlacePillar { pillar, strength } => Some((*id, *pillar, *strength)),
+                    _ => None,
+                })
+                .collect();
+            mine.sort_by_key(|(id, ..)| *id);
+            mine
+        });
+        live.state.with(|s| {
+            let Some(s) = s else { return Vec::new() };
+            let mut out = Vec::new();
+            for (k, p) in s.participants.values().enumerate() {
+                for pillar in Pillar::ALL {
+                    let mut strength = p.pillars.get(&pillar).copied();
+                    if Some(p.id) == me {
+                        if let Some((_, _, latest)) =
+                            pending.iter().rev().find(|(_, pl, _)| *pl == pillar)
+                        {
+                            strength = *latest;
+                        }
+                    } else if strength.is_none() {
+                        continue;
+                    }
+                    out.push(PillarDot {
+                        id: p.id,
+                        k,
+                        side: p.side,
+                        name: p.name.clone(),
+                        pillar,
+                        strength,
+                    });
+                }
+            }
+            out
+        })
+    });
+    let keys =
+        Memo::new(move |_| dots.with(|v| v.iter().map(|d| (d.id, d.pillar)).collect::<Vec<_>>()));
+
+    // Pointer input on the whole board: a press picks up our own dot of the nearest pillar, so a
+    // finger never has to hit a small dot exactly.
+    let board_point = move |ev: &PointerEvent| -> Option<(f64, f64)> {
+        let rect = svg.get_untracked()?.get_bounding_client_rect();
+        let scale = rect.width().min(rect.height()) / (2.0 * VIEW);
+        let cx = rect.left() + rect.width() / 2.0;
+        let cy = rect.top() + rect.height() / 2.0;
+        Some((
+            (f64::from(ev.client_x()) - cx) / scale,
+            (f64::from(ev.client_y()) - cy) / scale,
+        ))
+    };
+    let snap = move |pillar: Pillar, x: f64, y: f64| -> Grab {
+        let r = match strength_at(pillar, x, y) {
+            Some(Some(s)) => radius_of(s),
+            _ => x.hypot(y).min(VIEW),
+        };
+        let (px, py) = point(pillar, r, 0);
+        let (ux, uy) = to_unit(px, py);
+        Grab {
+            dot: DotRef::Pillar(pillar),
+            x: ux,
+            y: uy,
+            via: Via::Pointer,
+        }
+    };
+    let on_down = move |ev: PointerEvent| {
+        if me().is_none() || ev.button() != 0 || locked.get_untracked() {
+            return;
+        }
+        let Some((x, y)) = board_point(&ev) else {
+            return;
+        };
+        if x.hypot(y) > 1.25 || x.hypot(y) < CORE / 2.0 {
+            return;
+        }
+        ev.prevent_default();
+        if let Some(el) = svg.get_untracked() {
+            let _ = el.set_pointer_capture(ev.pointer_id());
+        }
+        let g = snap(nearest_pillar(x, y), x, y);
+        grab.set(Some(g));
+        sender.moved(g);
+    };
+    let on_move = move |ev: PointerEvent| {
+        let Some(g) = grab.get_untracked().filter(|g| g.via == Via::Pointer) else {
+            return;
+        };
+        let (Some((x, y)), DotRef::Pillar(pillar)) = (board_point(&ev), g.dot) else {
+            return;
+        };
+        let g = snap(pillar, x, y);
+        grab.set(Some(g));
+        sender.moved(g);
+    };
+    let on_up = move |ev: PointerEvent| {
+        let Some(g) = grab.get_untracked().filter(|g| g.via == Via::Pointer) else {
+            return;
+        };
+        let DotRef::Pillar(pillar) = g.dot else {
+            return;
+        };
+        let target = board_point(&ev).and_then(|(x, y)| strength_at(pillar, x, y));
+        drop_pillar(live, grab, sender, pillar, target);
+    };
+    let on_cancel = move |_: PointerEvent| {
+        if let Some(Grab {
+            dot: DotRef::Pillar(pillar),
+            ..
+        }) = grab.get_untracked()
+        {
+            drop_pillar(live, grab, sender, pillar, None);
+        }
+    };
+
+    view! {
+        <section class="board pillars-board" class:locked=locked data-testid="pillars-board">
+            <p class="hint">{move || if locked.get() { i18n.tr(T::Locked) } else if me().is_some() { i18n.tr(T::PillarHint) } else { i18n.tr(T::WatchOnly) }}</p>
+            {move || hidden.get().then(|| view! { <p class="hint hidden-note" data-testid="hidden-note">{i18n.t(T::Hidden)}</p> })}
+            <svg class="radial" node_ref=svg viewBox=format!("{} {} {} {}", -VIEW, -VIEW, 2.0 * VIEW, 2.0 * VIEW)
+                data-testid="pillars-svg"
+                on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel>
+                <circle class="rim" cx="0" cy="0" r="1"/>
+                <circle class="ring" cx="0" cy="0" r=CORE + (1.0 - CORE) * 0.5/>
+                <circle class="core" cx="0" cy="0" r=CORE/>
+                <text class="scale core-label" x="0" y="0.02">{i18n.t(T::Core)}</text>
+                {Pillar::ALL.into_iter().map(|pillar| {
+                    let (dx, dy) = direction(pillar);
+                    let anchor = if dx > 0.3 { "start" } else if dx < -0.3 { "end" } else { "middle" };
+                    view! {
+                        <g class="spoke" data-testid=format!("pillar-{}", pillar.index())>
+                            <line x1=dx * CORE y1=dy * CORE x2=dx y2=dy/>
+                            <text class="pillar-name" x=dx * (LABEL - 0.1) y=dy * LABEL + 0.03 text-anchor=anchor>{pillar.dutch()}</text>
+                            <title>{move || format!("{} — {}", pillar.dutch(), pillar_about(pillar, i18n.lang()))}</title>
+                        </g>
+                    }
+                }).collect_view()}
+                <text class="scale rim-label" x="0" y=-1.04>{i18n.t(T::Rim)}</text>
+                <For each=move || keys.get() key=|k| *k let:key>
+                    {
+                        let d = Memo::new(move |_| dots.with(|v| v.iter().find(|x| (x.id, x.pillar) == key).cloned()));
+                        view! { <RadialDot d grab/> }
+                    }
+                </For>
+            </svg>
+            <OwnPillarKeys grab sender/>
+        </section>
+    }
+}
+
+fn drop_pillar(
+    live: Live,
+    grab: RwSignal<Option<Grab>>,
+    sender: DragSender,
+    pillar: Pillar,
+    target: Option<Option<Strength>>,
+) {
+    grab.set(None);
+    sender.ended(DotRef::Pillar(pillar));
+    let current = live.you.get_untracked().and_then(|me| {
+        live.state.with_untracked(|s| {
+            s.as_ref()
+                .and_then(|s| s.participants.get(&me))
+                .map(|p| p.pillars.get(&pillar).copied())
+        })
+    });
+    if let Some(target) = target.filter(|t| Some(*t) != current) {
+        let _ = live.command(Command::PlacePillar {
+            pillar,
+            strength: target,
+        });
+    }
+}
+
+/// One dot on the radial board, wherever it is: at rest, in our own hand, or in someone else's drag.
+#[component]
+fn RadialDot(d: Memo<Option<PillarDot>>, grab: RwSignal<Option<Grab>>) -> impl IntoView {
+    let live = use_live();
+    let Some(first) = d.get_untracked() else {
+        return ().into_any();
+    };
+    let (id, pillar, side, k) = (first.id, first.pillar, first.side, first.k);
+    let dot = DotRef::Pillar(pillar);
+    let is_me = live.you.get_untracked() == Some(id);
+    let strength = move || d.with(|d| d.as_ref().and_then(|d| d.strength));
+    let moving = move || {
+        if is_me {
+            grab.get()
+                .filter(|g| g.dot == dot)
+                .map(|g| from_unit(g.x, g.y))
+        } else {
+            live.drags
+                .with(|m| m.get(&(id, dot)).map(|(x, y)| from_unit(*x, *y)))
+        }
+    };
+    let pos = move || {
+        moving().unwrap_or_else(|| {
+            point(
+                pillar,
+                strength().map_or(TRAY, radius_of),
+                if is_me { 0 } else { k },
+            )
+        })
+    };
+    let name = first.name.clone();
+    let title = move || {
+        let value = strength()
+            .map(|s| s.value().to_string())
+            .unwrap_or_else(|| "–".into());
+        format!("{} · {} · {}", name, pillar.dutch(), value)
+    };
+    let r = if is_me { 0.06 } else { 0.05 };
+    view! {
+        <g class=format!("radial-dot dot-{}", side_class(side)) class:own=is_me class:dragging=move || moving().is_some()
+            class:in-tray=move || strength().is_none()
+            transform=move || { let (x, y) = pos(); format!("translate({x:.4} {y:.4})") }
+            data-testid=format!("{}dot-{}-{}", if is_me { "own-" } else { "" }, id.0, dot_key(dot))
+            data-strength=move || strength().map(|s| s.value().to_string()).unwrap_or_default()>
+            {if side == Side::Management {
+                view! { <rect x=-r y=-r width=2.0 * r height=2.0 * r rx=r * 0.35/> }.into_any()
+            } else {
+                view! { <circle r=r/> }.into_any()
+            }}
+            <text y="0.02">{initial(&first.name)}</text>
+            <title>{title}</title>
+        </g>
+    }
+    .into_any()
+}
+
+/// The keyboard path for the radial board: one button per pillar for our own dot. Enter picks it
+/// up, arrows move it towards the core (stronger) or the rim (weaker), Enter puts it down.
+#[component]
+fn OwnPillarKeys(grab: RwSignal<Option<Grab>>, sender: DragSender) -> impl IntoView {
+    let live = use_live();
+    let i18n = use_i18n();
+    let mine = move |pillar: Pillar| {
+        let me = live.you.get()?;
+        live.state.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.participants.get(&me))
+                .map(|p| p.pillars.get(&pillar).copied())
+        })
+    };
+    move || {
+        live.you.get().map(|_| {
+            view! {
+                <div class="pillar-keys" role="group" aria-label=i18n.t(T::PillarHint)>
+                    {Pillar::ALL.into_iter().map(|pillar| {
+                        let dot = DotRef::Pillar(pillar);
+                        let carried = move || grab.get().filter(|g| g.dot == dot && g.via == Via::Keyboard);
+                        let carried_strength = move || carried().and_then(|g| {
+                            let (x, y) = from_unit(g.x, g.y);
+                            strength_at(pillar, x, y).flatten()
+                        });
+                        let carry = move |s: Strength| {
+                            let (x, y) = point(pillar, radius_of(s), 0);
+                            let (ux, uy) = to_unit(x, y);
+                            let g = Grab { dot, x: ux, y: uy, via: Via::Keyboard };
+                            grab.set(Some(g));
+                            sender.moved(g);
+                        };
+                        let on_key = move |ev: KeyboardEvent| {
+                            let step: i16 = match ev.key().as_str() {
+                                "ArrowUp" | "ArrowRight" => 5,
+                                "ArrowDown" | "ArrowLeft" => -5,
+                                _ => 0,
+                            };
+                            match (ev.key().as_str(), carried_strength()) {
+                                ("Enter" | " ", None) => carry(mine(pillar).flatten().unwrap_or(Strength::new(50).expect("50 is a strength"))),
+                                (_, Some(s)) if step != 0 => {
+                                    let next = (i16::from(s.value()) + step).clamp(0, 100) as u8;
+                                    carry(Strength::new(next).expect("clamped"));
+                                }
+                                ("Enter" | " ", Some(s)) => drop_pillar(live, grab, sender, pillar, Some(Some(s))),
+                                ("Escape", Some(_)) => drop_pillar(live, grab, sender, pillar, None),
+                                _ => return,
+                            }
+                            ev.prevent_default();
+                        };
+                        let on_blur = move |_| {
+                            if carried().is_some() {
+                                drop_pillar(live, grab, sender, pillar, None);
+                            }
+                        };
+                        let value = move || carried_strength().or_else(|| mine(pillar).flatten()).map(|s| s.value().to_string()).unwrap_or_else(|| "–".into());
+                        view! {
+                            <button class="pillar-key" class:carried=move || carried().is_some()
+                                data-testid=format!("pillar-key-{}", pillar.index())
+                                on:keydown=on_key on:blur=on_blur
+                                aria-label=move || format!("{}: {}", pillar.dutch(), value())>
+                                <span>{pillar.dutch()}</span>
+                                <span class="value">{value}</span>
+                            </button>
+                        }
+                    }).collect_view()}
+                </div>
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_core_is_strong_and_the_rim_is_weak() {
+        for pillar in Pillar::ALL {
+            let (dx, dy) = direction(pillar);
+            assert_eq!(
+                strength_at(pillar, dx * CORE, dy * CORE),
+                Some(Strength::new(100))
+            );
+            assert_eq!(strength_at(pillar, dx, dy), Some(Strength::new(0)));
+            assert_eq!(
+                strength_at(pillar, dx * 1.1, dy * 1.1),
+                Some(None),
+                "beyond the rim is the tray"
+            );
+            assert_eq!(
+                strength_at(pillar, dx * 2.0, dy * 2.0),
+                None,
+                "far off the board is no drop"
+            );
+        }
+    }
+
+    #[test]
+    fn a_strength_drawn_and_read_back_is_the_same_number() {
+        for pillar in Pillar::ALL {
+            for v in 0..=100 {
+                let s = Strength::new(v).unwrap();
+                let (x, y) = point(pillar, radius_of(s), 0);
+                assert_eq!(strength_at(pillar, x, y), Some(Some(s)));
+            }
+        }
+    }
+
+    #[test]
+    fn each_spoke_is_nearest_to_itself() {
+        for pillar in Pillar::ALL {
+            let (dx, dy) = direction(pillar);
+            assert_eq!(nearest_pillar(dx * 0.6, dy * 0.6), pillar);
+        }
+        assert_eq!(
+            nearest_pillar(0.0, -1.0),
+            Pillar::Communication,
+            "the first pillar points up"
+        );
+    }
+
+    #[test]
+    fn presence_coordinates_round_trip() {
+        let (x, y) = from_unit(to_unit(0.25, -0.75).0, to_unit(0.25, -0.75).1);
+        assert!((x - 0.25).abs() < 1e-6 && (y + 0.75).abs() < 1e-6);
+    }
+}

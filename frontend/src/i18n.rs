@@ -1,0 +1,462 @@
+//! Every text the board shows, in one table: Dutch first, English beside it. Terms of the method
+//! (the drives, pillars, zones and step names) keep their Dutch names in both languages; the English
+//! side explains them.
+
+use koersbord_shared::protocol::ProtocolError;
+use koersbord_shared::room::{Rejection, TextField};
+use koersbord_shared::{Drive, Phase, Pillar, Side, Zone};
+use leptos::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Nl,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code {
+            "nl" => Some(Lang::Nl),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Nl => Lang::En,
+            Lang::En => Lang::Nl,
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($key:ident => $nl:literal, $en:literal;)+) => {
+        /// A key into the translation table.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum T { $($key),+ }
+
+        impl T {
+            pub fn get(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((T::$key, Lang::Nl) => $nl, (T::$key, Lang::En) => $en,)+
+                }
+            }
+
+            #[cfg(test)]
+            pub const ALL: &'static [T] = &[$(T::$key),+];
+        }
+    };
+}
+
+texts! {
+    AppName => "Koersbord", "Koersbord";
+    OtherLanguage => "English", "Nederlands";
+    Tagline => "Samen koers bepalen: leernetwerk en management aan één bord.",
+        "Setting course together: learning network and management at one board.";
+
+    // Connection
+    Connecting => "Verbinden…", "Connecting…";
+    Reconnecting => "Verbinding weggevallen. We proberen het opnieuw…", "Connection lost. Trying again…";
+    Disconnected => "Geen verbinding", "Not connected";
+
+    // Start page
+    StartHeading => "Een sessie voorbereiden", "Prepare a session";
+    StartIntro => "Als begeleider zet je hier de ambitie van het leernetwerk en de twee inhoudelijke doelen klaar. Je kunt ze later nog aanpassen.",
+        "As the facilitator you set out the learning network's ambition and its two content goals here. You can still change them later.";
+    FieldTitle => "Titel van de sessie", "Session title";
+    FieldTitleHint => "Bijvoorbeeld: Leernetwerk Wondzorg × directie", "For example: Wound care network × board";
+    FieldAmbition => "Ambitie van het leernetwerk", "The learning network's ambition";
+    FieldGoal1 => "Inhoudelijk doel 1", "Content goal 1";
+    FieldGoal2 => "Inhoudelijk doel 2", "Content goal 2";
+    CreateSession => "Sessie aanmaken", "Create session";
+    Creating => "Bezig…", "Working…";
+    CreatedHeading => "Je sessie staat klaar", "Your session is ready";
+    CreatedIntro => "Bewaar je eigen link goed: wie hem heeft, leidt de sessie.",
+        "Keep your own link safe: whoever has it leads the session.";
+    LinkFacilitator => "Jouw link als begeleider (geheim)", "Your facilitator link (secret)";
+    LinkJoin => "Link voor deelnemers", "Link for participants";
+    LinkScreen => "Link voor het gedeelde scherm", "Link for the shared screen";
+    JoinCode => "Code", "Code";
+    OpenAsFacilitator => "Open de sessie", "Open the session";
+    Copy => "Kopieer", "Copy";
+    Copied => "Gekopieerd", "Copied";
+    HaveCode => "Heb je een code gekregen?", "Were you given a code?";
+    CodePlaceholder => "bijv. K7M2QX", "e.g. K7M2QX";
+    JoinWithCode => "Ga naar de sessie", "Go to the session";
+    UnknownCode => "Die code kennen we niet. Kijk hem nog eens na.", "We don't know that code. Please check it.";
+    TooManyTries => "Te veel pogingen achter elkaar. Wacht een minuut en probeer het opnieuw.",
+        "Too many attempts in a row. Wait a minute and try again.";
+    SomethingWentWrong => "Er ging iets mis. Probeer het nog eens.", "Something went wrong. Please try again.";
+    LinkBroken => "Deze link is niet compleet. Vraag de begeleider om een nieuwe.",
+        "This link is incomplete. Ask the facilitator for a new one.";
+
+    // Joining
+    JoinHeading => "Doe mee aan deze sessie", "Join this session";
+    YourName => "Je naam", "Your name";
+    YouSpeakFor => "Je zit aan tafel namens", "You are at the table for";
+    Join => "Meedoen", "Join";
+    SideFullShort => "vol", "full";
+
+    // Sides
+    SideNetwork => "Leernetwerk", "Learning network";
+    SideManagement => "Management", "Management";
+
+    // Roles and presence
+    Facilitator => "Begeleider", "Facilitator";
+    SharedScreen => "Gedeeld scherm", "Shared screen";
+    Participants => "Deelnemers", "Participants";
+    Online => "verbonden", "connected";
+    Offline => "niet verbonden", "not connected";
+    You => "jij", "you";
+    NobodyYet => "Nog niemand", "Nobody yet";
+    Remove => "Verwijder", "Remove";
+    InviteHeading => "Doe mee", "Join in";
+    InviteHowTo => "Scan de code of ga naar deze site en typ de code:", "Scan the code, or go to this site and type the code:";
+
+    // Steps
+    PrevStep => "Vorige stap", "Previous step";
+    NextStep => "Volgende stap", "Next step";
+    Guidance => "Zo begeleid je deze stap", "Leading this step";
+    Ambition => "Ambitie", "Ambition";
+    Goal => "Doel", "Goal";
+    NoAmbitionYet => "Nog geen ambitie ingevuld.", "No ambition written yet.";
+    EditSetup => "Ambitie en doelen aanpassen", "Edit ambition and goals";
+    Save => "Opslaan", "Save";
+    Cancel => "Annuleer", "Cancel";
+
+    // Timer
+    Start => "Start", "Start";
+    Pause => "Pauze", "Pause";
+    Resume => "Hervat", "Resume";
+    Reset => "Opnieuw", "Reset";
+    TimeUp => "Tijd is om", "Time is up";
+    SoundOn => "Geluid aan", "Sound on";
+    SoundOff => "Geluid uit", "Sound off";
+    Timer => "Tijd", "Time";
+
+    // Boards
+    Tray => "Nog te plaatsen", "To place";
+    Lock => "Zet vast", "Lock";
+    Unlock => "Maak los", "Unlock";
+    Locked => "Het bord staat vast", "The board is locked";
+    Hide => "Verberg stippen", "Hide dots";
+    Reveal => "Laat alle stippen zien", "Reveal all dots";
+    Hidden => "Stippen van anderen zijn verborgen tot de begeleider ze laat zien.",
+        "Other people's dots stay hidden until the facilitator reveals them.";
+    Core => "sterk", "strong";
+    Rim => "zwak", "weak";
+    DragHint => "Sleep je stip naar een vak, of kies een stip en gebruik de pijltjes.",
+        "Drag your dot into a zone, or pick a dot and use the arrow keys.";
+    PillarHint => "Sleep je stip langs de pijler: dichtbij de kern is sterk ontwikkeld, naar buiten zwak.",
+        "Drag your dot along the pillar: near the core is strongly developed, further out is weak.";
+    WatchOnly => "Je kijkt mee; alleen deelnemers plaatsen stippen.", "You are watching; only participants place dots.";
+
+    // Rejections and errors
+    ErrNotAllowed => "Dat mag alleen de begeleider.", "Only the facilitator can do that.";
+    ErrAlreadyJoined => "Je doet al mee.", "You have already joined.";
+    ErrNotJoined => "Doe eerst mee met je naam.", "Join with your name first.";
+    ErrSideFull => "Deze kant heeft al vier deelnemers.", "This side already has four participants.";
+    ErrRoomFull => "De sessie heeft al acht deelnemers.", "The session already has eight participants.";
+    ErrUnknownParticipant => "Deze deelnemer is er niet meer.", "This participant is no longer here.";
+    ErrTextEmpty => "Vul dit veld in.", "Please fill in this field.";
+    ErrTextInvalid => "Deze tekst bevat tekens die niet mogen.", "This text contains characters that are not allowed.";
+    ErrWrongPhase => "Dit bord is nu niet aan de beurt.", "This board is not in use right now.";
+    ErrBoardLocked => "De begeleider heeft het bord vastgezet.", "The facilitator has locked the board.";
+    ErrVersion => "Er is een nieuwe versie. Laad de pagina opnieuw.", "There is a new version. Please reload the page.";
+    ErrUnknownRoom => "Deze sessie bestaat niet (meer).", "This session does not exist (any more).";
+    ErrBadKey => "Deze link hoort niet bij deze sessie.", "This link does not belong to this session.";
+    ErrSlowDown => "Even rustig aan: te veel berichten tegelijk.", "Slow down: too many messages at once.";
+    ErrShuttingDown => "De server start opnieuw op. Even geduld…", "The server is restarting. One moment…";
+    ErrProtocol => "De verbinding liep vast. We maken een nieuwe.", "The connection got stuck. Making a new one.";
+}
+
+impl T {
+    /// Characters allowed in a text field, for the message next to it.
+    pub fn too_long(lang: Lang, max: usize, len: usize) -> String {
+        match lang {
+            Lang::Nl => format!("Deze tekst is {len} tekens; er passen er {max}."),
+            Lang::En => format!("This text is {len} characters; {max} fit."),
+        }
+    }
+}
+
+/// The language the user chose, shared by every component.
+#[derive(Clone, Copy)]
+pub struct I18n(pub RwSignal<Lang>);
+
+impl I18n {
+    pub fn lang(self) -> Lang {
+        self.0.get()
+    }
+
+    /// A reactive text: re-renders when the language changes.
+    pub fn t(self, key: T) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        let lang = self.0;
+        move || key.get(lang.get())
+    }
+
+    /// The text in the current language; tracked, so a closure that calls it follows a switch.
+    pub fn tr(self, key: T) -> &'static str {
+        key.get(self.0.get())
+    }
+}
+
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+pub fn side_name(side: Side, lang: Lang) -> &'static str {
+    match side {
+        Side::Network => T::SideNetwork.get(lang),
+        Side::Management => T::SideManagement.get(lang),
+    }
+}
+
+/// Step names: the method's Dutch terms, with an English rendering for English readers.
+pub fn phase_name(phase: Phase, lang: Lang) -> &'static str {
+    match (lang, phase) {
+        (Lang::Nl, Phase::Lobby) => "Welkom",
+        (Lang::En, Phase::Lobby) => "Welcome",
+        (Lang::Nl, p) => p.dutch(),
+        (Lang::En, Phase::Ambition) => "Ambition",
+        (Lang::En, Phase::Drives) => "Drives",
+        (Lang::En, Phase::Pillars) => "Innovating & learning together",
+        (Lang::En, Phase::Actions) => "From insight to action",
+        (Lang::En, Phase::Close) => "Closing",
+    }
+}
+
+/// What a step is about, shown to everyone.
+pub fn phase_about(phase: Phase, lang: Lang) -> &'static str {
+    match (lang, phase) {
+        (Lang::Nl, Phase::Lobby) => {
+            "We beginnen zo. Doe mee met je naam en kies de kant waarvoor je aan tafel zit."
+        }
+        (Lang::En, Phase::Lobby) => {
+            "We start shortly. Join with your name and choose the side you are at the table for."
+        }
+        (Lang::Nl, Phase::Ambition) => {
+            "Waar wil het leernetwerk naartoe? De ambitie staat vast; we kijken samen of ze voor iedereen helder is."
+        }
+        (Lang::En, Phase::Ambition) => {
+            "Where is the learning network heading? The ambition is set; together we check that it is clear to everyone."
+        }
+        (Lang::Nl, Phase::Drives) => {
+            "Wat drijft jou om deze ambitie waar te maken? Geef elke drijfveer een plek: noodzakelijk, belangrijk of neutraal."
+        }
+        (Lang::En, Phase::Drives) => {
+            "What drives you to make this ambition happen? Give each drive a place: necessary, important or neutral."
+        }
+        (Lang::Nl, Phase::Pillars) => {
+            "Hoe sterk staat elke pijler in onze organisatie vandaag? Dichtbij de kern is sterk, aan de rand is zwak."
+        }
+        (Lang::En, Phase::Pillars) => {
+            "How strong is each pillar in our organisation today? Near the core is strong, at the rim is weak."
+        }
+        (Lang::Nl, Phase::Actions) => {
+            "Wat hebben leernetwerk en management nodig om de ambitie waar te maken, en wat ga jij daar zelf aan doen?"
+        }
+        (Lang::En, Phase::Actions) => {
+            "What do the learning network and management need to realise the ambition, and what will you do yourself?"
+        }
+        (Lang::Nl, Phase::Close) => {
+            "We zetten de afspraken op een rij en horen van iedereen hoe de sessie was."
+        }
+        (Lang::En, Phase::Close) => {
+            "We go over the agreements and hear from everyone how the session went."
+        }
+    }
+}
+
+/// Short guidance for the facilitator: what to ask and what to watch for.
+pub fn phase_guidance(phase: Phase, lang: Lang) -> &'static [&'static str] {
+    match (lang, phase) {
+        (Lang::Nl, Phase::Lobby) => &[
+            "Laat de code of QR zien en wacht tot iedereen met naam en kant binnen is.",
+            "Vier vanuit het leernetwerk en vier vanuit het management is het maximum: zo komt iedereen aan het woord.",
+        ],
+        (Lang::En, Phase::Lobby) => &[
+            "Show the code or QR and wait until everyone is in with a name and a side.",
+            "Four from the network and four from management at most: that way everyone gets to speak.",
+        ],
+        (Lang::Nl, Phase::Ambition) => &[
+            "Vertel de ambitie en de twee doelen in je eigen woorden.",
+            "De ambitie ligt niet ter discussie. Vraag wel: is het helder? Wat roept het op?",
+            "Check of het management dezelfde woorden op dezelfde manier leest.",
+        ],
+        (Lang::En, Phase::Ambition) => &[
+            "Present the ambition and the two goals in your own words.",
+            "The ambition is not up for debate. Do ask: is it clear? What does it bring up?",
+            "Check that management reads the same words the same way.",
+        ],
+        (Lang::Nl, Phase::Drives) => &[
+            "Laat iedereen eerst zelf zijn stippen plaatsen; verberg ze eventueel tot iedereen klaar is.",
+            "Vraag bij opvallende plekken: waarom koos je hier voor?",
+            "Het gaat niet om de meerderheid. Eén keer ‘noodzakelijk’ is een signaal: sta erbij stil.",
+            "Zie je verschil tussen de twee kleuren? Maak het bespreekbaar.",
+        ],
+        (Lang::En, Phase::Drives) => &[
+            "Let everyone place their own dots first; hide them until all are done if you like.",
+            "Where a dot stands out, ask: why did you choose this?",
+            "This is not about the majority. A single ‘necessary’ is a signal: give it time.",
+            "Do the two colours differ? Make that something to talk about.",
+        ],
+        (Lang::Nl, Phase::Pillars) => &[
+            "Laat iedereen per pijler aangeven hoe sterk die vandaag is.",
+            "Zoom in op de zwakste pijlers: wat is er nodig om ze te versterken?",
+            "Waar kijken leernetwerk en management verschillend? Vraag naar voorbeelden.",
+        ],
+        (Lang::En, Phase::Pillars) => &[
+            "Have everyone mark how strong each pillar is today.",
+            "Zoom in on the weakest pillars: what would strengthen them?",
+            "Where do network and management see it differently? Ask for examples.",
+        ],
+        (Lang::Nl, Phase::Actions) => &[
+            "Leg de inzichten, de ambitie en de doelen naast elkaar.",
+            "Vraag eerst: wat hebben wij samen nodig? Daarna: wat ga jij zelf doen?",
+            "Maak elke actie concreet: wie doet wat, en wanneer?",
+        ],
+        (Lang::En, Phase::Actions) => &[
+            "Put the insights, the ambition and the goals side by side.",
+            "Ask first: what do we need together? Then: what will you do yourself?",
+            "Make each action concrete: who does what, and by when?",
+        ],
+        (Lang::Nl, Phase::Close) => &[
+            "Vat de acties en afspraken samen.",
+            "Vraag iedereen kort: hoe was deze sessie? Zijn er nog vragen?",
+        ],
+        (Lang::En, Phase::Close) => &[
+            "Sum up the actions and agreements.",
+            "Ask everyone briefly: how was this session? Any questions left?",
+        ],
+    }
+}
+
+/// The English gloss of a drive; Dutch readers see the term alone.
+pub fn drive_about(drive: Drive, lang: Lang) -> &'static str {
+    match (lang, drive) {
+        (Lang::Nl, Drive::Meaning) => "werk dat ertoe doet, waarde voor de samenleving",
+        (Lang::Nl, Drive::Togetherness) => "verbinding, vertrouwen, het samen doen",
+        (Lang::Nl, Drive::Autonomy) => "zelf richting geven, invloed, ruimte om te kiezen",
+        (Lang::Nl, Drive::CareQuality) => "de zorg zelf beter maken",
+        (Lang::Nl, Drive::ResultOrientation) => "doelen halen, beter presteren",
+        (Lang::Nl, Drive::Impact) => "zien dat inzet iets verandert",
+        (Lang::Nl, Drive::TeamDevelopment) => "teams die goed werken en groeien",
+        (Lang::Nl, Drive::Sustainability) => "zorg die toekomst heeft, werk dat vol te houden is",
+        (Lang::En, Drive::Meaning) => "meaningful work, value for society",
+        (Lang::En, Drive::Togetherness) => "connection, trust, doing it together",
+        (Lang::En, Drive::Autonomy) => "own direction, influence, room to choose",
+        (Lang::En, Drive::CareQuality) => "making care itself better",
+        (Lang::En, Drive::ResultOrientation) => "reaching goals, performing better",
+        (Lang::En, Drive::Impact) => "seeing effort make a visible difference",
+        (Lang::En, Drive::TeamDevelopment) => "teams that work well and grow",
+        (Lang::En, Drive::Sustainability) => "care with a future, work people can keep up",
+    }
+}
+
+pub fn pillar_about(pillar: Pillar, lang: Lang) -> &'static str {
+    match (lang, pillar) {
+        (Lang::Nl, Pillar::Communication) => "verwachtingen, doelen en voortgang helder en open",
+        (Lang::Nl, Pillar::Collaboration) => "samen optrekken, als gelijken",
+        (Lang::Nl, Pillar::Capacity) => "genoeg mensen, inzetbaar en beschikbaar",
+        (Lang::Nl, Pillar::Resources) => "geld, materiaal en voorzieningen",
+        (Lang::Nl, Pillar::Time) => "tijd om te leren, na te denken en te proberen",
+        (Lang::Nl, Pillar::Autonomy) => "ruimte om te beslissen, eigenaarschap",
+        (Lang::Nl, Pillar::KnowledgeSharing) => {
+            "van elkaar leren, kennis verspreiden en vasthouden"
+        }
+        (Lang::Nl, Pillar::Structure) => "werkwijze, ritme, opvolging en borging",
+        (Lang::En, Pillar::Communication) => "clear, open expectations, goals and progress",
+        (Lang::En, Pillar::Collaboration) => "working together as equals",
+        (Lang::En, Pillar::Capacity) => "enough people, deployable and available",
+        (Lang::En, Pillar::Resources) => "money, materials and facilities",
+        (Lang::En, Pillar::Time) => "time to learn, reflect and experiment",
+        (Lang::En, Pillar::Autonomy) => "room to decide, ownership",
+        (Lang::En, Pillar::KnowledgeSharing) => {
+            "learning from each other, spreading and keeping knowledge"
+        }
+        (Lang::En, Pillar::Structure) => "ways of working, rhythm, follow-up, anchoring",
+    }
+}
+
+pub fn zone_name(zone: Zone, lang: Lang) -> &'static str {
+    match (lang, zone) {
+        (Lang::Nl, z) => z.dutch(),
+        (Lang::En, Zone::Necessary) => "Necessary",
+        (Lang::En, Zone::Important) => "Important",
+        (Lang::En, Zone::Neutral) => "Neutral",
+    }
+}
+
+pub fn rejection_text(reason: &Rejection, lang: Lang) -> String {
+    let key = match reason {
+        Rejection::NotAllowed => T::ErrNotAllowed,
+        Rejection::AlreadyJoined => T::ErrAlreadyJoined,
+        Rejection::NotJoined => T::ErrNotJoined,
+        Rejection::SideFull { .. } => T::ErrSideFull,
+        Rejection::RoomFull => T::ErrRoomFull,
+        Rejection::UnknownParticipant => T::ErrUnknownParticipant,
+        Rejection::TextEmpty { .. } => T::ErrTextEmpty,
+        Rejection::TextTooLong { max, len, .. } => return T::too_long(lang, *max, *len),
+        Rejection::TextInvalid { .. } => T::ErrTextInvalid,
+        Rejection::WrongPhase { .. } => T::ErrWrongPhase,
+        Rejection::BoardLocked { .. } => T::ErrBoardLocked,
+    };
+    key.get(lang).to_owned()
+}
+
+pub fn field_of(reason: &Rejection) -> Option<TextField> {
+    match reason {
+        Rejection::TextEmpty { field }
+        | Rejection::TextTooLong { field, .. }
+        | Rejection::TextInvalid { field } => Some(*field),
+        _ => None,
+    }
+}
+
+pub fn protocol_error_text(error: &ProtocolError, lang: Lang) -> &'static str {
+    let key = match error {
+        ProtocolError::VersionMismatch { .. } => T::ErrVersion,
+        ProtocolError::UnknownRoom => T::ErrUnknownRoom,
+        ProtocolError::BadKey => T::ErrBadKey,
+        ProtocolError::SlowDown => T::ErrSlowDown,
+        ProtocolError::ShuttingDown => T::ErrShuttingDown,
+        ProtocolError::HelloFirst
+        | ProtocolError::Malformed { .. }
+        | ProtocolError::TooLarge { .. }
+        | ProtocolError::TooSlow => T::ErrProtocol,
+    };
+    key.get(lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_exists_in_both_languages_and_differs_where_it_should() {
+        for key in T::ALL {
+            assert!(!key.get(Lang::Nl).is_empty(), "{key:?} nl");
+            assert!(!key.get(Lang::En).is_empty(), "{key:?} en");
+        }
+    }
+
+    #[test]
+    fn every_step_has_words_and_guidance_in_both_languages() {
+        for phase in Phase::ALL {
+            for lang in [Lang::Nl, Lang::En] {
+                assert!(!phase_name(phase, lang).is_empty());
+                assert!(!phase_about(phase, lang).is_empty());
+                assert!(!phase_guidance(phase, lang).is_empty());
+            }
+        }
+    }
+}

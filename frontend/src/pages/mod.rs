@@ -1,0 +1,2 @@
+pub mod room;
+pub mod start;

@@ -1,0 +1,133 @@
+//! A live session: the same page for facilitator, participants and the shared screen; what it shows
+//! follows the role the server gave this browser's link.
+
+mod facilitator;
+mod people;
+mod steps;
+mod timer;
+mod topbar;
+
+use crate::boards::{drives::DrivesBoard, pillars::PillarsBoard};
+use crate::connection::Status;
+use crate::i18n::{T, protocol_error_text, rejection_text, use_i18n};
+use crate::live::{Live, Notice, use_live};
+use koersbord_shared::Phase;
+use koersbord_shared::protocol::Role;
+use leptos::prelude::*;
+
+/// The server's clock, ticking a few times a second, for timers.
+#[derive(Clone, Copy)]
+pub struct Now(pub RwSignal<f64>);
+
+#[component]
+pub fn RoomPage(room: String, key: String) -> impl IntoView {
+    let live = Live::connect(room, key);
+    provide_context(live);
+    let now = Now(RwSignal::new(live.server_now()));
+    provide_context(now);
+    let ticker = gloo_timers::callback::Interval::new(250, move || now.0.set(live.server_now()));
+    // Lives as long as the page's reactive owner; dropping it stops the ticking.
+    StoredValue::new_local(ticker);
+
+    let i18n = use_i18n();
+    let role = live.role;
+    let body = move || {
+        if let Some(error) = live
+            .fatal
+            .get()
+            .filter(|e| e.is_fatal() && live.status.get() == Status::Refused)
+        {
+            return view! { <main class="page narrow"><p class="notice" data-testid="fatal">{move || protocol_error_text(&error, i18n.lang())}</p></main> }
+                .into_any();
+        }
+        let Some(role) = role.get() else {
+            return view! { <main class="page narrow"><p class="muted" data-testid="connecting">{i18n.t(T::Connecting)}</p></main> }
+                .into_any();
+        };
+        if role == Role::Participant && live.you.get().is_none() {
+            return view! { <main class="page narrow"><people::JoinForm/></main> }.into_any();
+        }
+        view! {
+            <div class="room-body">
+                <main class="stage"><Stage/></main>
+                {(role == Role::Facilitator).then(|| view! { <facilitator::FacilitatorPanel/> })}
+                {(role != Role::Facilitator).then(|| view! { <aside class="side-panel"><people::PeopleList/></aside> })}
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="room" class:screen=move || role.get() == Some(Role::Screen) data-testid="room"
+            data-role=move || role.get().map(|r| format!("{r:?}").to_lowercase())>
+            <topbar::TopBar/>
+            <ConnectionBanner/>
+            <Toast/>
+            {body}
+        </div>
+    }
+}
+
+/// What the current step shows on every screen.
+#[component]
+fn Stage() -> impl IntoView {
+    let live = use_live();
+    let phase = Memo::new(move |_| live.state.with(|s| s.as_ref().map(|s| s.phase)));
+    move || match phase.get() {
+        Some(Phase::Lobby) => view! { <steps::Lobby/> }.into_any(),
+        Some(Phase::Ambition) => view! { <steps::AmbitionStep/> }.into_any(),
+        Some(Phase::Drives) => {
+            view! { <steps::StepIntro phase=Phase::Drives/><DrivesBoard/> }.into_any()
+        }
+        Some(Phase::Pillars) => {
+            view! { <steps::StepIntro phase=Phase::Pillars/><PillarsBoard/> }.into_any()
+        }
+        Some(phase @ (Phase::Actions | Phase::Close)) => {
+            view! { <steps::Wrapup phase/> }.into_any()
+        }
+        None => ().into_any(),
+    }
+}
+
+/// Says plainly when the line is down; the board stays visible and catches up on reconnect.
+#[component]
+fn ConnectionBanner() -> impl IntoView {
+    let live = use_live();
+    let i18n = use_i18n();
+    move || {
+        (live.status.get() == Status::Retrying).then(|| {
+            view! { <div class="banner warn" role="status" data-testid="reconnecting">{i18n.t(T::Reconnecting)}</div> }
+        })
+    }
+}
+
+/// The last refusal, shown for a few seconds.
+#[component]
+fn Toast() -> impl IntoView {
+    let live = use_live();
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        if let Some((serial, _)) = live.notice.get() {
+            set_timeout(
+                move || {
+                    if live
+                        .notice
+                        .get_untracked()
+                        .is_some_and(|(s, _)| s == serial)
+                    {
+                        live.notice.set(None);
+                    }
+                },
+                std::time::Duration::from_millis(4000),
+            );
+        }
+    });
+    move || {
+        live.notice.get().map(|(_, notice)| {
+            let text = move || match &notice {
+                Notice::Rejected(reason) => rejection_text(reason, i18n.lang()),
+                Notice::Offline => i18n.tr(T::Disconnected).to_owned(),
+            };
+            view! { <div class="toast" role="alert" data-testid="toast">{text}</div> }
+        })
+    }
+}

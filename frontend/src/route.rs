@@ -1,0 +1,90 @@
+//! Which page the address asks for. Capabilities travel in the fragment (`#k=...`), which browsers
+//! never send to a server, so keys stay out of logs and Referer headers.
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    Start,
+    Room { room: String, key: Option<String> },
+    NotFound,
+}
+
+impl Route {
+    pub fn parse(path: &str, hash: &str) -> Route {
+        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        match segments.as_slice() {
+            [] => Route::Start,
+            ["r", room] if is_token(room) => Route::Room {
+                room: room.to_string(),
+                key: key_from_hash(hash),
+            },
+            _ => Route::NotFound,
+        }
+    }
+
+    pub fn current() -> Route {
+        let location = web_sys::window().expect("window").location();
+        Route::parse(
+            &location.pathname().unwrap_or_default(),
+            &location.hash().unwrap_or_default(),
+        )
+    }
+}
+
+fn key_from_hash(hash: &str) -> Option<String> {
+    hash.trim_start_matches('#')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("k="))
+        .filter(|k| is_token(k))
+        .map(str::to_owned)
+}
+
+fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_room_and_key_from_a_link() {
+        assert_eq!(Route::parse("/", ""), Route::Start);
+        assert_eq!(
+            Route::parse("/r/abc123", "#k=deadbeef"),
+            Route::Room {
+                room: "abc123".into(),
+                key: Some("deadbeef".into())
+            }
+        );
+        assert_eq!(
+            Route::parse("/r/abc123", ""),
+            Route::Room {
+                room: "abc123".into(),
+                key: None
+            }
+        );
+        assert_eq!(
+            Route::parse("/r/abc123/", "#x=1&k=ff"),
+            Route::Room {
+                room: "abc123".into(),
+                key: Some("ff".into())
+            }
+        );
+    }
+
+    #[test]
+    fn refuses_odd_paths_and_keys() {
+        assert_eq!(Route::parse("/r/a b", ""), Route::NotFound);
+        assert_eq!(Route::parse("/elders", ""), Route::NotFound);
+        assert_eq!(
+            Route::parse("/r/abc", "#k=<script>"),
+            Route::Room {
+                room: "abc".into(),
+                key: None
+            }
+        );
+    }
+}
