@@ -1,1 +1,31 @@
-fn main() {}
+//! `koersbord`: parse flags, set up logging, bind, announce the address, serve.
+
+use anyhow::Context;
+use clap::Parser;
+use koersbord_server::{Config, serve, shutdown_signal};
+use std::io::Write;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = Config::parse();
+    // Logs go to stderr: stdout carries only the start-up line that scripts and tests parse.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
+
+    let listener = tokio::net::TcpListener::bind((config.bind, config.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
+    let addr = listener.local_addr()?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "koersbord listening on http://{addr}")?;
+    stdout.flush()?;
+    drop(stdout);
+    if !config.dist.join("index.html").is_file() {
+        tracing::warn!(dist = %config.dist.display(), "client not built: run cargo xtask serve");
+    }
+
+    serve(config, listener, shutdown_signal()).await
+}

@@ -33,9 +33,33 @@ impl Side {
 }
 
 /// A participant within one room. Small and sequential: rooms hold at most a handful of people.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct ParticipantId(pub u32);
+
+/// Reads a number, or a number in a string: JSON map keys are always strings, and inside a tagged
+/// message serde hands them over as such.
+impl<'de> Deserialize<'de> for ParticipantId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Id;
+        impl serde::de::Visitor<'_> for Id {
+            type Value = ParticipantId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a participant id (a number, or a number in a string)")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ParticipantId, E> {
+                u32::try_from(v).map(ParticipantId).map_err(E::custom)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ParticipantId, E> {
+                u32::try_from(v).map(ParticipantId).map_err(E::custom)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ParticipantId, E> {
+                v.parse().map(ParticipantId).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(Id)
+    }
+}
 
 impl fmt::Display for ParticipantId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

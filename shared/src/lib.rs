@@ -4,5 +4,6 @@
 pub mod domain;
 pub mod protocol;
 pub mod room;
+pub mod stats;
 
 pub use domain::*;

@@ -323,6 +323,17 @@ mod tests {
     }
 
     #[test]
+    fn a_snapshot_with_participants_survives_the_wire() {
+        use crate::room::{Participant, RoomState, Setup};
+        let mut state = RoomState::new(Setup::default());
+        let mut p = Participant::new(ParticipantId(3), "Anna".into(), Side::Network);
+        p.drives.insert(Drive::Impact, Zone::Necessary);
+        state.participants.insert(p.id, p);
+        let msg = ServerMsg::Snapshot { state };
+        assert_eq!(ServerMsg::decode(&msg.encode()).unwrap(), msg);
+    }
+
+    #[test]
     fn fatal_errors_close_the_connection() {
         assert!(ProtocolError::BadKey.is_fatal());
         assert!(!ProtocolError::SlowDown.is_fatal());

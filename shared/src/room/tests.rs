@@ -632,11 +632,11 @@ proptest! {
             let _ = handle(&mut s, actor, &cmd, now);
             // Dots change only for the participant who acted.
             for (id, p) in &before.participants {
-                if actor != Actor::Participant(*id) {
-                    if let Some(after) = s.participants.get(id) {
-                        prop_assert_eq!(&after.drives, &p.drives);
-                        prop_assert_eq!(&after.pillars, &p.pillars);
-                    }
+                if actor != Actor::Participant(*id)
+                    && let Some(after) = s.participants.get(id)
+                {
+                    prop_assert_eq!(&after.drives, &p.drives);
+                    prop_assert_eq!(&after.pillars, &p.pillars);
                 }
             }
         }

@@ -1,0 +1,116 @@
+//! How the server is started: command-line flags (each with an environment variable) plus tuning
+//! knobs that only tests change, so a test can shorten a deadline instead of waiting it out.
+
+use clap::Parser;
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The koersbord server: live rooms over WebSocket, and the built client.
+#[derive(Clone, Debug, Parser)]
+#[command(name = "koersbord", version, about)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "KOERSBORD_BIND", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    pub bind: IpAddr,
+
+    /// Port to listen on; 0 picks a free one (the start-up line tells which).
+    #[arg(long, env = "KOERSBORD_PORT", default_value_t = 8080)]
+    pub port: u16,
+
+    /// Directory of the built client (index.html, wasm, js, with `.gz` twins).
+    #[arg(long, env = "KOERSBORD_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+
+    /// Extra origins allowed to open a WebSocket (e.g. `https://board.example.org`), besides the
+    /// server's own host. Needed behind a proxy that rewrites the Host header.
+    #[arg(
+        long = "allow-origin",
+        env = "KOERSBORD_ALLOW_ORIGIN",
+        value_delimiter = ','
+    )]
+    pub allow_origins: Vec<String>,
+
+    #[arg(skip)]
+    pub tuning: Tuning,
+}
+
+impl Default for Config {
+    /// The same values as the command line without flags, but never read from the environment.
+    fn default() -> Self {
+        Config {
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 8080,
+            dist: PathBuf::from("dist"),
+            allow_origins: Vec::new(),
+            tuning: Tuning::default(),
+        }
+    }
+}
+
+/// Limits and timings of connections. Production uses the defaults; tests shrink or widen them.
+#[derive(Clone, Debug)]
+pub struct Tuning {
+    /// A new socket must say `hello` within this time.
+    pub hello_timeout: Duration,
+    /// The server pings each socket this often, so proxies and NATs keep it open.
+    pub ping_interval: Duration,
+    /// A socket that sent nothing (not even a pong) for this long is closed.
+    pub idle_timeout: Duration,
+    /// Frames waiting for one connection; a connection whose queue fills is dropped.
+    pub outgoing_queue: usize,
+    /// Messages per second a connection may send on average, and in a burst.
+    pub messages_per_sec: f64,
+    pub messages_burst: f64,
+    /// Drag updates per second relayed from one connection, and in a burst.
+    pub drags_per_sec: f64,
+    pub drags_burst: f64,
+    /// Join-code guesses per minute from one IP address (also the burst).
+    pub join_codes_per_min: f64,
+    /// How long shutdown waits for sockets to say goodbye.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            hello_timeout: Duration::from_secs(10),
+            ping_interval: Duration::from_secs(20),
+            idle_timeout: Duration::from_secs(60),
+            outgoing_queue: 256,
+            // 60 drags a second plus commands and pings, with room for a burst after a stall.
+            messages_per_sec: 120.0,
+            messages_burst: 240.0,
+            drags_per_sec: 60.0,
+            drags_burst: 15.0,
+            join_codes_per_min: 10.0,
+            shutdown_grace: Duration::from_secs(3),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_parse() {
+        // Explicit flags win over the environment, so this holds wherever the tests run.
+        let c = Config::try_parse_from([
+            "koersbord",
+            "--bind",
+            "0.0.0.0",
+            "--port",
+            "0",
+            "--dist",
+            "/srv/dist",
+            "--allow-origin",
+            "https://a.example,https://b.example",
+        ])
+        .unwrap();
+        assert_eq!(c.port, 0);
+        assert_eq!(c.bind.to_string(), "0.0.0.0");
+        assert_eq!(c.dist, PathBuf::from("/srv/dist"));
+        assert_eq!(c.allow_origins, ["https://a.example", "https://b.example"]);
+    }
+}

@@ -1,0 +1,141 @@
+//! `POST /api/sessions` and `POST /api/join-code`. Errors are typed JSON (`{"code": ...}`) like the
+//! rejections on the socket, so the client explains both the same way.
+
+use crate::App;
+use crate::room::hub::now_ms;
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use koersbord_shared::protocol::{CreateSession, JoinCodeFound, JoinCodeLookup, SessionCreated};
+use koersbord_shared::room::{Actor, Command, Event, Rejection, RoomState, Setup, decide};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+pub(crate) enum ApiError {
+    /// The state machine refused the texts; the body is the rejection itself.
+    Rejected(Rejection),
+    /// The body was not the JSON this endpoint takes.
+    Malformed(String),
+    UnknownCode,
+    SlowDown,
+    NotFound,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            ApiError::Rejected(r) => (StatusCode::BAD_REQUEST, Json(r)).into_response(),
+            ApiError::Malformed(detail) => (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"code": "malformed", "detail": detail})),
+            )
+                .into_response(),
+            ApiError::UnknownCode => {
+                (StatusCode::NOT_FOUND, Json(json!({"code": "unknown_code"}))).into_response()
+            }
+            ApiError::SlowDown => (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, "10")],
+                Json(json!({"code": "slow_down"})),
+            )
+                .into_response(),
+            ApiError::NotFound => {
+                (StatusCode::NOT_FOUND, Json(json!({"code": "not_found"}))).into_response()
+            }
+        }
+    }
+}
+
+fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    body.map(|Json(t)| t)
+        .map_err(|e| ApiError::Malformed(e.body_text()))
+}
+
+/// Opens a room with the facilitator's texts.
+pub(crate) async fn create_session(
+    State(app): State<App>,
+    request: Result<Json<CreateSession>, JsonRejection>,
+) -> Result<(StatusCode, Json<SessionCreated>), ApiError> {
+    let request = body(request)?;
+    let setup = checked_setup(request)?;
+    let created = app.rooms.create(RoomState::new(setup));
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Checks the texts with the room's own rule (an `edit_setup` by the facilitator on a fresh room),
+/// so the form and a running room refuse exactly the same input. Returns them trimmed.
+fn checked_setup(request: CreateSession) -> Result<Setup, ApiError> {
+    let fresh = RoomState::new(Setup::default());
+    let command = Command::EditSetup {
+        title: request.title,
+        ambition: request.ambition,
+        goals: request.goals,
+    };
+    let events =
+        decide(&fresh, Actor::Facilitator, &command, now_ms()).map_err(ApiError::Rejected)?;
+    // No event means the texts equal the empty setup.
+    Ok(events
+        .into_iter()
+        .find_map(|e| match e {
+            Event::SetupEdited { setup } => Some(setup),
+            _ => None,
+        })
+        .unwrap_or_default())
+}
+
+/// Finds the room for a code typed on a phone. Limited per address: codes are short enough to guess.
+pub(crate) async fn join_code(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Result<Json<JoinCodeLookup>, JsonRejection>,
+) -> Result<Json<JoinCodeFound>, ApiError> {
+    if !app.join_code_limiter.check(peer.ip(), Instant::now()) {
+        return Err(ApiError::SlowDown);
+    }
+    let request = body(request)?;
+    app.rooms
+        .find_code(&request.code)
+        .map(Json)
+        .ok_or(ApiError::UnknownCode)
+}
+
+pub(crate) async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use koersbord_shared::room::TextField;
+
+    #[test]
+    fn setup_texts_are_checked_and_trimmed_by_the_room_rules() {
+        let setup = checked_setup(CreateSession {
+            title: "  Start  ".into(),
+            ambition: "Samen leren".into(),
+            goals: ["a".into(), "b\nc".into()],
+        })
+        .ok()
+        .unwrap();
+        assert_eq!(setup.title, "Start");
+        assert_eq!(setup.goals[1], "b\nc");
+        let too_long = checked_setup(CreateSession {
+            title: "t".repeat(500),
+            ..Default::default()
+        });
+        assert!(matches!(
+            too_long,
+            Err(ApiError::Rejected(Rejection::TextTooLong {
+                field: TextField::Title,
+                ..
+            }))
+        ));
+        assert!(matches!(
+            checked_setup(CreateSession::default()),
+            Ok(s) if s == Setup::default()
+        ));
+    }
+}

@@ -1,0 +1,48 @@
+//! The HTTP surface: health, the JSON API, the WebSocket endpoint and the built client, with the
+//! same security headers on every response.
+
+mod api;
+mod static_files;
+
+use crate::{App, ws};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::{get, post};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// API bodies are a few short texts; the largest valid one is under 4 KiB.
+const API_BODY_LIMIT: usize = 16 * 1024;
+
+/// Only our own origin may run code, connect or frame us. `wasm-unsafe-eval` lets the page compile
+/// its WebAssembly; inline styles carry dot positions.
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+    frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+pub(crate) fn router(app: App) -> Router {
+    let api = Router::new()
+        .route("/sessions", post(api::create_session))
+        .route("/join-code", post(api::join_code))
+        .fallback(api::not_found)
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
+    let security: [(HeaderName, &'static str); 4] = [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    let dist = app.config.dist.clone();
+    let router = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/ws", get(ws::upgrade))
+        .nest("/api", api);
+    let mut router = static_files::serve_client(router, &dist).with_state(app);
+    for (name, value) in security {
+        router = router.layer(SetResponseHeaderLayer::overriding(
+            name,
+            HeaderValue::from_static(value),
+        ));
+    }
+    router
+}

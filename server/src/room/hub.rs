@@ -1,0 +1,383 @@
+//! The owner of one room: a task that alone holds the room's state, its participants' keys and its
+//! connections. Everything that happens in a room passes its inbox in order, so there are no locks
+//! and no races between a command and the fan-out of its events.
+//!
+//! The rules live in `koersbord_shared::room`; this file only routes: it asks `decide` what a
+//! command does, applies the events and tells each connection what it may see.
+
+use crate::keys;
+use axum::extract::ws::Utf8Bytes;
+use koersbord_shared::domain::{DotRef, ParticipantId};
+use koersbord_shared::protocol::{Invite, PROTOCOL_VERSION, Presence, Role, ServerMsg};
+use koersbord_shared::room::{Actor, Command, Event, RoomState, decide};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::{SystemTime, UNIX_EPOCH};
+use tokio::sync::mpsc;
+use tokio::sync::mpsc::error::TrySendError;
+use tokio_util::sync::CancellationToken;
+
+pub type ConnId = u64;
+
+/// A serialised text frame. Cheap to clone, so one encoding serves every viewer who sees the same.
+pub type Frame = Utf8Bytes;
+
+/// What connections tell their room.
+pub enum RoomMsg {
+    /// A socket said a valid hello. The room answers through `out`, starting with `welcome`.
+    Connect {
+        conn: ConnId,
+        role: Role,
+        participant_key: Option<String>,
+        out: mpsc::Sender<Frame>,
+        /// Cancelled by the room when it drops this connection for falling behind.
+        kick: CancellationToken,
+    },
+    Command {
+        conn: ConnId,
+        id: u64,
+        command: Command,
+    },
+    /// A drag position, already checked for range and rate by the connection.
+    Drag {
+        conn: ConnId,
+        dot: DotRef,
+        x: f32,
+        y: f32,
+    },
+    DragEnd {
+        conn: ConnId,
+        dot: DotRef,
+    },
+    Disconnect {
+        conn: ConnId,
+    },
+}
+
+/// Milliseconds since the UNIX epoch: the server's clock, which timers and clients go by.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+fn frame(msg: &ServerMsg) -> Frame {
+    Frame::from(msg.encode())
+}
+
+/// Starts the task that owns a room; it ends when every handle to its inbox is gone.
+pub fn spawn(room: String, invite: Invite, state: RoomState, mut inbox: mpsc::Receiver<RoomMsg>) {
+    let mut hub = Hub::new(room, invite, state);
+    tokio::spawn(async move {
+        while let Some(msg) = inbox.recv().await {
+            hub.handle(msg, now_ms());
+        }
+    });
+}
+
+struct Conn {
+    role: Role,
+    actor: Actor,
+    out: mpsc::Sender<Frame>,
+    kick: CancellationToken,
+}
+
+pub(crate) struct Hub {
+    room: String,
+    invite: Invite,
+    state: RoomState,
+    /// Participant key → who holds it. Lets a participant come back as themselves after a reload.
+    participant_keys: HashMap<String, ParticipantId>,
+    conns: BTreeMap<ConnId, Conn>,
+    /// The presence everyone was last told.
+    presence: Presence,
+    /// Set when fan-out dropped a connection, so presence is announced once the message is done.
+    dropped_any: bool,
+}
+
+impl Hub {
+    pub(crate) fn new(room: String, invite: Invite, state: RoomState) -> Hub {
+        Hub {
+            room,
+            invite,
+            state,
+            participant_keys: HashMap::new(),
+            conns: BTreeMap::new(),
+            presence: Presence::default(),
+            dropped_any: false,
+        }
+    }
+
+    pub(crate) fn handle(&mut self, msg: RoomMsg, now_ms: u64) {
+        match msg {
+            RoomMsg::Connect {
+                conn,
+                role,
+                participant_key,
+                out,
+                kick,
+            } => self.connect(conn, role, participant_key, out, kick, now_ms),
+            RoomMsg::Command { conn, id, command } => self.command(conn, id, &command, now_ms),
+            RoomMsg::Drag { conn, dot, x, y } => {
+                self.relay_drag(conn, dot, |by| ServerMsg::Drag { by, dot, x, y })
+            }
+            RoomMsg::DragEnd { conn, dot } => {
+                self.relay_drag(conn, dot, |by| ServerMsg::DragEnd { by, dot })
+            }
+            RoomMsg::Disconnect { conn } => {
+                if self.conns.remove(&conn).is_some() {
+                    tracing::debug!(room = %self.room, conn, "left");
+                    self.sync_presence(None);
+                }
+            }
+        }
+        // Dropping a slow connection changes presence, and telling that may drop another one.
+        while std::mem::take(&mut self.dropped_any) {
+            self.sync_presence(None);
+        }
+    }
+
+    fn connect(
+        &mut self,
+        conn: ConnId,
+        role: Role,
+        participant_key: Option<String>,
+        out: mpsc::Sender<Frame>,
+        kick: CancellationToken,
+        now_ms: u64,
+    ) {
+        let actor = match role {
+            Role::Facilitator => Actor::Facilitator,
+            Role::Screen => Actor::Screen,
+            // An unknown key, or that of someone who was removed, makes a guest: the client shows
+            // the join form rather than an error.
+            Role::Participant => participant_key
+                .and_then(|k| self.participant_keys.get(&k).copied())
+                .filter(|id| self.state.participants.contains_key(id))
+                .map_or(Actor::Guest, Actor::Participant),
+        };
+        tracing::info!(room = %self.room, conn, ?role, rejoined = matches!(actor, Actor::Participant(_)), "connected");
+        let invite = matches!(role, Role::Facilitator | Role::Screen).then(|| self.invite.clone());
+        let welcome = ServerMsg::Welcome {
+            protocol_version: PROTOCOL_VERSION,
+            room: self.room.clone(),
+            role,
+            you: participant_of(actor),
+            invite,
+            server_time_ms: now_ms,
+            state: self.state.view_for(actor),
+        };
+        self.conns.insert(
+            conn,
+            Conn {
+                role,
+                actor,
+                out,
+                kick,
+            },
+        );
+        self.send(conn, frame(&welcome));
+        self.sync_presence(Some(conn));
+    }
+
+    fn command(&mut self, conn: ConnId, id: u64, command: &Command, now_ms: u64) {
+        let Some(actor) = self.conns.get(&conn).map(|c| c.actor) else {
+            return;
+        };
+        // The one place a room's state changes. A persistent event log slots in here: append the
+        // decided events, then apply and publish them.
+        let events = match decide(&self.state, actor, command, now_ms) {
+            Ok(events) => events,
+            Err(reason) => {
+                self.send(conn, frame(&ServerMsg::Rejected { id, reason }));
+                return;
+            }
+        };
+        let mut joined = None;
+        let mut membership_changed = false;
+        for event in &events {
+            event.apply_to(&mut self.state);
+            match event {
+                Event::ParticipantJoined { participant } => {
+                    membership_changed = true;
+                    if actor == Actor::Guest {
+                        joined = Some(self.admit(conn, participant.id));
+                    }
+                }
+                Event::ParticipantRemoved { id } => {
+                    membership_changed = true;
+                    self.expel(*id);
+                }
+                _ => {}
+            }
+            self.publish(event);
+        }
+        if let Some((you, participant_key)) = joined {
+            let msg = ServerMsg::Joined {
+                you,
+                participant_key,
+            };
+            self.send(conn, frame(&msg));
+        }
+        let seq = self.state.seq;
+        self.send(conn, frame(&ServerMsg::Ack { id, seq }));
+        if membership_changed {
+            self.sync_presence(None);
+        }
+    }
+
+    /// Makes a guest connection the participant it just joined as, with a key to come back with.
+    fn admit(&mut self, conn: ConnId, id: ParticipantId) -> (ParticipantId, String) {
+        let key = keys::capability();
+        self.participant_keys.insert(key.clone(), id);
+        if let Some(c) = self.conns.get_mut(&conn) {
+            c.actor = Actor::Participant(id);
+        }
+        tracing::info!(room = %self.room, conn, participant = %id, "joined");
+        (id, key)
+    }
+
+    /// A removed participant's connections become guests and their key stops working.
+    fn expel(&mut self, id: ParticipantId) {
+        self.participant_keys.retain(|_, p| *p != id);
+        for c in self.conns.values_mut() {
+            if c.actor == Actor::Participant(id) {
+                c.actor = Actor::Guest;
+            }
+        }
+        tracing::info!(room = %self.room, participant = %id, "removed");
+    }
+
+    /// Tells every connection about an event it may see, or sends fresh views when the event
+    /// changes what people may see.
+    fn publish(&mut self, event: &Event) {
+        let targets: Vec<(ConnId, Actor)> =
+            self.conns.iter().map(|(&id, c)| (id, c.actor)).collect();
+        if event.changes_visibility() {
+            // Few distinct viewers (facilitator, screen, guests, each participant): encode each once.
+            let mut views: HashMap<Actor, Frame> = HashMap::new();
+            for (conn, actor) in targets {
+                let view = views
+                    .entry(actor)
+                    .or_insert_with(|| {
+                        frame(&ServerMsg::Snapshot {
+                            state: self.state.view_for(actor),
+                        })
+                    })
+                    .clone();
+                self.send(conn, view);
+            }
+        } else {
+            let mut encoded: Option<Frame> = None;
+            for (conn, actor) in targets {
+                if event.visible_to(actor, &self.state) {
+                    let f = encoded
+                        .get_or_insert_with(|| {
+                            frame(&ServerMsg::Event {
+                                seq: self.state.seq,
+                                event: event.clone(),
+                            })
+                        })
+                        .clone();
+                    self.send(conn, f);
+                }
+            }
+        }
+    }
+
+    /// Relays where a participant drags a dot to those who may see that participant's dots, while
+    /// the board takes dots. Never stored: a drop arrives as a command.
+    fn relay_drag(
+        &mut self,
+        conn: ConnId,
+        dot: DotRef,
+        msg: impl FnOnce(ParticipantId) -> ServerMsg,
+    ) {
+        let Some(Actor::Participant(by)) = self.conns.get(&conn).map(|c| c.actor) else {
+            return;
+        };
+        let board = dot.board();
+        if self.state.phase != board.phase() || self.state.board(board).locked {
+            return;
+        }
+        let targets: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter(|&(&id, c)| id != conn && self.state.shows_dots(c.actor, by, board))
+            .map(|(&id, _)| id)
+            .collect();
+        if targets.is_empty() {
+            return;
+        }
+        let f = frame(&msg(by));
+        for id in targets {
+            self.send(id, f.clone());
+        }
+    }
+
+    fn current_presence(&self) -> Presence {
+        let mut participants = BTreeSet::new();
+        let mut presence = Presence::default();
+        for c in self.conns.values() {
+            match (c.role, c.actor) {
+                (Role::Facilitator, _) => presence.facilitators += 1,
+                (Role::Screen, _) => presence.screens += 1,
+                (_, Actor::Participant(id)) => {
+                    participants.insert(id);
+                }
+                _ => {}
+            }
+        }
+        presence.participants = participants.into_iter().collect();
+        presence
+    }
+
+    /// Announces presence to everyone when it changed; otherwise only to `newcomer`, if any.
+    fn sync_presence(&mut self, newcomer: Option<ConnId>) {
+        let now = self.current_presence();
+        let msg = frame(&ServerMsg::Presence {
+            presence: now.clone(),
+        });
+        if now != self.presence {
+            self.presence = now;
+            let all: Vec<ConnId> = self.conns.keys().copied().collect();
+            for conn in all {
+                self.send(conn, msg.clone());
+            }
+        } else if let Some(conn) = newcomer {
+            self.send(conn, msg);
+        }
+    }
+
+    /// Queues a frame for one connection without ever waiting: a connection whose queue is full has
+    /// fallen too far behind and is dropped, so it never slows the room.
+    fn send(&mut self, conn: ConnId, frame: Frame) {
+        let Some(c) = self.conns.get(&conn) else {
+            return;
+        };
+        match c.out.try_send(frame) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                tracing::warn!(room = %self.room, conn, "dropping a connection that fell behind");
+                c.kick.cancel();
+                self.conns.remove(&conn);
+                self.dropped_any = true;
+            }
+            Err(TrySendError::Closed(_)) => {
+                self.conns.remove(&conn);
+                self.dropped_any = true;
+            }
+        }
+    }
+}
+
+fn participant_of(actor: Actor) -> Option<ParticipantId> {
+    match actor {
+        Actor::Participant(id) => Some(id),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+#[path = "hub_tests.rs"]
+mod tests;

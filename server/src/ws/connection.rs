@@ -1,0 +1,313 @@
+//! One WebSocket from hello to goodbye. The socket is split: a reader turns frames into messages for
+//! the room, a writer drains the connection's queue (filled by the room) into the socket. Both run
+//! in one `select!`, so when either ends, or the room drops us, or the server stops, the other ends
+//! too and the socket gets a typed goodbye.
+
+use super::budget::{Budget, Verdict};
+use crate::App;
+use crate::config::Tuning;
+use crate::room::RoomHandle;
+use crate::room::hub::{ConnId, Frame, RoomMsg, now_ms};
+use axum::body::Bytes;
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ProtocolError, Role, ServerMsg};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio::time::timeout;
+use tokio_util::sync::CancellationToken;
+
+type Sink = SplitSink<WebSocket, Message>;
+type Stream = SplitStream<WebSocket>;
+
+/// How long a goodbye may take before the socket is simply dropped.
+const GOODBYE: Duration = Duration::from_secs(2);
+
+/// Why a connection ends, which decides what it is told.
+enum Ending {
+    /// The client closed or the socket broke: nobody to tell.
+    Gone,
+    /// Nothing heard for the idle time (not even a pong).
+    Idle,
+    ShuttingDown,
+    Fatal(ProtocolError),
+}
+
+pub(crate) async fn run(socket: WebSocket, app: App) {
+    let (mut sink, mut stream) = socket.split();
+    let conn = app.rooms.next_conn_id();
+    let ending = tokio::select! {
+        ending = live(&mut sink, &mut stream, &app, conn) => ending,
+        _ = app.shutdown.cancelled() => Ending::ShuttingDown,
+    };
+    goodbye(&mut sink, &mut stream, ending, conn).await;
+}
+
+/// Tells the room a connection is gone, however its task ends (a `select!` may drop it anywhere).
+struct Attached {
+    room: RoomHandle,
+    conn: ConnId,
+}
+
+impl Drop for Attached {
+    fn drop(&mut self) {
+        self.room.leave(self.conn);
+    }
+}
+
+async fn live(sink: &mut Sink, stream: &mut Stream, app: &App, conn: ConnId) -> Ending {
+    let tuning = &app.config.tuning;
+    let hello = match timeout(tuning.hello_timeout, first_text(stream)).await {
+        Err(_) => return Ending::Fatal(ProtocolError::HelloFirst),
+        Ok(Err(ending)) => return ending,
+        Ok(Ok(text)) => text,
+    };
+    let (room, role, participant_key) = match admit(app, &hello) {
+        Ok(admitted) => admitted,
+        Err(e) => return Ending::Fatal(e),
+    };
+    let (out, mut queue) = mpsc::channel(tuning.outgoing_queue);
+    let kick = CancellationToken::new();
+    let connect = RoomMsg::Connect {
+        conn,
+        role,
+        participant_key,
+        out: out.clone(),
+        kick: kick.clone(),
+    };
+    if !room.send(connect).await {
+        return Ending::Fatal(ProtocolError::UnknownRoom);
+    }
+    let _attached = Attached {
+        room: room.clone(),
+        conn,
+    };
+    tokio::select! {
+        ending = read(stream, &room, conn, &out, tuning) => ending,
+        ending = write(sink, &mut queue, tuning.ping_interval) => ending,
+        _ = kick.cancelled() => Ending::Fatal(ProtocolError::TooSlow),
+    }
+}
+
+/// The first text frame. Control frames may come before it; anything else is not a hello.
+async fn first_text(stream: &mut Stream) -> Result<String, Ending> {
+    loop {
+        match stream.next().await {
+            None | Some(Ok(Message::Close(_))) => return Err(Ending::Gone),
+            Some(Err(e)) => return Err(read_error(&e)),
+            Some(Ok(Message::Text(text))) => return Ok(text.as_str().to_owned()),
+            Some(Ok(Message::Binary(_))) => return Err(Ending::Fatal(ProtocolError::HelloFirst)),
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+        }
+    }
+}
+
+/// Checks a hello: protocol version, room, key. Returns the room, the key's role and the
+/// participant key to restore, if any.
+fn admit(app: &App, hello: &str) -> Result<(RoomHandle, Role, Option<String>), ProtocolError> {
+    let Ok(ClientMsg::Hello {
+        protocol_version,
+        room,
+        key,
+        participant_key,
+    }) = ClientMsg::decode(hello)
+    else {
+        return Err(match ClientMsg::decode(hello) {
+            Err(e @ ProtocolError::TooLarge { .. }) => e,
+            _ => ProtocolError::HelloFirst,
+        });
+    };
+    if protocol_version != PROTOCOL_VERSION {
+        return Err(ProtocolError::VersionMismatch {
+            client: protocol_version,
+            server: PROTOCOL_VERSION,
+        });
+    }
+    let room = app.rooms.get(&room).ok_or(ProtocolError::UnknownRoom)?;
+    let role = room.role_for(&key).ok_or(ProtocolError::BadKey)?;
+    Ok((room, role, participant_key))
+}
+
+/// Reads until the client leaves, misbehaves beyond repair or goes quiet.
+async fn read(
+    stream: &mut Stream,
+    room: &RoomHandle,
+    conn: ConnId,
+    out: &mpsc::Sender<Frame>,
+    tuning: &Tuning,
+) -> Ending {
+    let mut budget = Budget::new(tuning, Instant::now());
+    loop {
+        let message = match timeout(tuning.idle_timeout, stream.next()).await {
+            Err(_) => return Ending::Idle,
+            Ok(None) => return Ending::Gone,
+            Ok(Some(Err(e))) => return read_error(&e),
+            Ok(Some(Ok(message))) => message,
+        };
+        let text = match message {
+            Message::Text(text) => Some(text),
+            Message::Binary(_) => None,
+            Message::Close(_) => return Ending::Gone,
+            // tungstenite answers pings itself; pongs only prove the client is alive.
+            Message::Ping(_) | Message::Pong(_) => continue,
+        };
+        let now = Instant::now();
+        match budget.admit(now) {
+            Verdict::Pass => {}
+            Verdict::Drop { warn } => {
+                if warn {
+                    tell(out, ProtocolError::SlowDown);
+                }
+                continue;
+            }
+            Verdict::Close => return Ending::Fatal(ProtocolError::SlowDown),
+        }
+        let Some(text) = text else {
+            tell(
+                out,
+                ProtocolError::Malformed {
+                    detail: "binary frames are not part of the protocol".into(),
+                },
+            );
+            continue;
+        };
+        let msg = match ClientMsg::decode(&text) {
+            Ok(msg) => msg,
+            Err(e) if e.is_fatal() => return Ending::Fatal(e),
+            Err(e) => {
+                tell(out, e);
+                continue;
+            }
+        };
+        match msg {
+            ClientMsg::Hello { .. } => tell(
+                out,
+                ProtocolError::Malformed {
+                    detail: "hello was already received".into(),
+                },
+            ),
+            ClientMsg::Command { id, command } => {
+                if !room.send(RoomMsg::Command { conn, id, command }).await {
+                    return Ending::Gone;
+                }
+            }
+            ClientMsg::Drag { dot, x, y } => {
+                // Positions are fractions of the board; anything else is dropped, not relayed.
+                let on_board = |v: f32| v.is_finite() && (0.0..=1.0).contains(&v);
+                if on_board(x) && on_board(y) && budget.relay_drag(now) {
+                    room.try_send(RoomMsg::Drag { conn, dot, x, y });
+                }
+            }
+            ClientMsg::DragEnd { dot } => {
+                // Not rate-capped and not droppable: a lost end would leave a ghost drag behind.
+                if !room.send(RoomMsg::DragEnd { conn, dot }).await {
+                    return Ending::Gone;
+                }
+            }
+            ClientMsg::Ping { nonce } => {
+                let pong = ServerMsg::Pong {
+                    nonce,
+                    server_time_ms: now_ms(),
+                };
+                let _ = out.try_send(Frame::from(pong.encode()));
+            }
+        }
+    }
+}
+
+/// Sends a non-fatal error to this connection. If its queue is full the room drops it anyway.
+fn tell(out: &mpsc::Sender<Frame>, error: ProtocolError) {
+    let _ = out.try_send(Frame::from(ServerMsg::Error { error }.encode()));
+}
+
+/// Drains the queue into the socket, batching what is already waiting into one flush, and pings
+/// now and then so proxies keep the socket open and a dead peer is noticed.
+async fn write(sink: &mut Sink, queue: &mut mpsc::Receiver<Frame>, ping_every: Duration) -> Ending {
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
+    loop {
+        let sent = tokio::select! {
+            frame = queue.recv() => match frame {
+                Some(frame) => send_batch(sink, frame, queue).await,
+                None => return Ending::Gone,
+            },
+            _ = ping.tick() => sink.send(Message::Ping(Bytes::new())).await,
+        };
+        if sent.is_err() {
+            return Ending::Gone;
+        }
+    }
+}
+
+async fn send_batch(
+    sink: &mut Sink,
+    first: Frame,
+    queue: &mut mpsc::Receiver<Frame>,
+) -> Result<(), axum::Error> {
+    sink.feed(Message::Text(first)).await?;
+    while let Ok(frame) = queue.try_recv() {
+        sink.feed(Message::Text(frame)).await?;
+    }
+    sink.flush().await
+}
+
+/// A read error that is the client's fault gets a typed answer; others mean the socket is gone.
+fn read_error(e: &axum::Error) -> Ending {
+    // tungstenite reports frames over `max_frame_size`/`max_message_size` as a capacity error;
+    // axum wraps it without exposing the type, so it is recognised by its message.
+    if e.to_string().contains("Space limit exceeded") {
+        Ending::Fatal(ProtocolError::TooLarge {
+            max: koersbord_shared::protocol::MAX_FRAME_BYTES,
+        })
+    } else {
+        Ending::Gone
+    }
+}
+
+/// Close codes: 1001 for shutdown, 1009 for an oversized message, 1008 (policy) for other fatal
+/// errors, 1000 for an idle socket.
+fn close_for(error: &ProtocolError) -> (u16, &'static str) {
+    match error {
+        ProtocolError::VersionMismatch { .. } => (1008, "version_mismatch"),
+        ProtocolError::UnknownRoom => (1008, "unknown_room"),
+        ProtocolError::BadKey => (1008, "bad_key"),
+        ProtocolError::HelloFirst => (1008, "hello_first"),
+        ProtocolError::Malformed { .. } => (1008, "malformed"),
+        ProtocolError::TooLarge { .. } => (1009, "too_large"),
+        ProtocolError::SlowDown => (1008, "slow_down"),
+        ProtocolError::TooSlow => (1008, "too_slow"),
+        ProtocolError::ShuttingDown => (1001, "shutting_down"),
+    }
+}
+
+/// Sends the error that ended the connection and a close frame, then waits briefly for the
+/// client's close so it reads both before the TCP connection goes.
+async fn goodbye(sink: &mut Sink, stream: &mut Stream, ending: Ending, conn: ConnId) {
+    let (error, code, reason) = match ending {
+        Ending::Gone => return,
+        Ending::Idle => (None, 1000, "idle"),
+        Ending::ShuttingDown => {
+            let (code, reason) = close_for(&ProtocolError::ShuttingDown);
+            (Some(ProtocolError::ShuttingDown), code, reason)
+        }
+        Ending::Fatal(e) => {
+            let (code, reason) = close_for(&e);
+            (Some(e), code, reason)
+        }
+    };
+    tracing::debug!(conn, code, reason, "closing");
+    let farewell = async {
+        if let Some(error) = error {
+            let text = ServerMsg::Error { error }.encode();
+            sink.send(Message::Text(text.into())).await?;
+        }
+        let close = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        sink.send(Message::Close(Some(close))).await?;
+        while let Some(Ok(_)) = stream.next().await {}
+        Ok::<(), axum::Error>(())
+    };
+    let _ = timeout(GOODBYE, farewell).await;
+}

@@ -1,0 +1,103 @@
+//! `GET /ws`: checks where the page came from, then upgrades and hands the socket to its task.
+
+mod budget;
+mod connection;
+
+use crate::App;
+use axum::extract::State;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use koersbord_shared::protocol::MAX_FRAME_BYTES;
+
+/// What tungstenite may buffer for writing before a send fails: a few full frames. Our own queue
+/// is the real bound; this only stops a stuck socket from growing without limit.
+const MAX_WRITE_BUFFER: usize = 16 * MAX_FRAME_BYTES;
+
+pub(crate) async fn upgrade(
+    State(app): State<App>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    // Browsers send Origin on every WebSocket; a page elsewhere must not drive a session with the
+    // visitor's link. Non-browser clients send none and hold the key anyway.
+    if !origin_allowed(&headers, &app.config.allow_origins) {
+        return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+    }
+    if app.shutdown.is_cancelled() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    }
+    // Held by the socket's task, so shutdown can wait for it.
+    let tracked = app.sockets.token();
+    ws.max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .max_write_buffer_size(MAX_WRITE_BUFFER)
+        .on_upgrade(move |socket| async move {
+            connection::run(socket, app).await;
+            drop(tracked);
+        })
+}
+
+/// No Origin, an Origin naming the host the request was sent to (http or https), or one from
+/// the allow-list.
+fn origin_allowed(headers: &HeaderMap, allow_list: &[String]) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    if allow_list
+        .iter()
+        .any(|allowed| allowed.trim_end_matches('/').eq_ignore_ascii_case(origin))
+    {
+        return true;
+    }
+    let Some(authority) = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+    else {
+        return false;
+    };
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|host| host.eq_ignore_ascii_case(authority))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(origin: Option<&str>, host: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, host.parse().unwrap());
+        if let Some(o) = origin {
+            h.insert(header::ORIGIN, o.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn the_own_host_passes_over_http_and_https() {
+        assert!(origin_allowed(&headers(None, "a:1"), &[]));
+        assert!(origin_allowed(&headers(Some("http://a:1"), "a:1"), &[]));
+        assert!(origin_allowed(
+            &headers(Some("https://Board.example"), "board.example"),
+            &[]
+        ));
+    }
+
+    #[test]
+    fn foreign_origins_fail_unless_allowed() {
+        assert!(!origin_allowed(&headers(Some("http://evil:1"), "a:1"), &[]));
+        assert!(!origin_allowed(&headers(Some("http://a:2"), "a:1"), &[]));
+        assert!(!origin_allowed(&headers(Some("null"), "a:1"), &[]));
+        assert!(!origin_allowed(&headers(Some("ftp://a:1"), "a:1"), &[]));
+        let allow = ["https://board.example/".to_string()];
+        assert!(origin_allowed(
+            &headers(Some("https://board.example"), "10.0.0.5:8080"),
+            &allow
+        ));
+    }
+}

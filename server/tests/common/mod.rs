@@ -1,0 +1,358 @@
+//! A real server on 127.0.0.1:0 in this process, a minimal HTTP/1.1 client and a WebSocket client
+//! that speaks protocol v1.
+#![allow(dead_code)] // Each test binary uses its own part of this module.
+
+use futures_util::{SinkExt, StreamExt};
+use koersbord_server::{Config, Tuning, serve};
+use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ServerMsg, SessionCreated};
+use koersbord_shared::room::{Command, RoomState};
+use koersbord_shared::{ParticipantId, Side};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// Long enough for a loaded CI machine, short enough that a missing message fails fast.
+pub const WAIT: Duration = Duration::from_secs(5);
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    pub task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        TestServer::with(Config::default()).await
+    }
+
+    pub async fn with_tuning(tune: impl FnOnce(&mut Tuning)) -> TestServer {
+        let mut config = Config::default();
+        tune(&mut config.tuning);
+        TestServer::with(config).await
+    }
+
+    pub async fn with(mut config: Config) -> TestServer {
+        if config.dist == Config::default().dist {
+            // Never pick up a real dist/ from the working directory.
+            config.dist = "/nonexistent/koersbord-dist".into();
+        }
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(serve(config, listener, async move {
+            let _ = stopped.await;
+        }));
+        TestServer {
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// Asks the server to stop and returns how its `serve` call ended.
+    pub async fn stop(&mut self) -> anyhow::Result<()> {
+        let _ = self.stop.take().unwrap().send(());
+        tokio::time::timeout(Duration::from_secs(10), self.task.take().unwrap())
+            .await
+            .expect("serve returns after shutdown")
+            .unwrap()
+    }
+
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
+    }
+
+    pub async fn http(&self, method: &str, path: &str, body: Option<&str>) -> HttpResponse {
+        http(self.addr, method, path, &[], body).await
+    }
+
+    pub async fn create_session(&self) -> SessionCreated {
+        let r = self
+            .http(
+                "POST",
+                "/api/sessions",
+                Some(r#"{"title":"Test","ambition":"Samen"}"#),
+            )
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        serde_json::from_str(&r.body).unwrap()
+    }
+
+    pub async fn client(&self) -> Client {
+        Client::connect(&self.ws_url()).await
+    }
+
+    /// A client that said hello with `key` and read its welcome and presence.
+    pub async fn hello(
+        &self,
+        room: &str,
+        key: &str,
+        participant_key: Option<&str>,
+    ) -> (Client, ServerMsg) {
+        let mut c = self.client().await;
+        c.hello(room, key, participant_key).await;
+        let welcome = c.recv().await;
+        assert!(matches!(welcome, ServerMsg::Welcome { .. }), "{welcome:?}");
+        let presence = c.recv().await;
+        assert!(
+            matches!(presence, ServerMsg::Presence { .. }),
+            "{presence:?}"
+        );
+        (c, welcome)
+    }
+
+    /// A participant who joined: the client, their id and their participant key.
+    pub async fn joined(
+        &self,
+        s: &SessionCreated,
+        name: &str,
+        side: Side,
+    ) -> (Client, ParticipantId, String) {
+        let (mut c, _) = self.hello(&s.room, &s.join_key, None).await;
+        c.command(
+            1,
+            Command::Join {
+                name: name.into(),
+                side,
+            },
+        )
+        .await;
+        let (you, key) = loop {
+            if let ServerMsg::Joined {
+                you,
+                participant_key,
+            } = c.recv().await
+            {
+                break (you, participant_key);
+            }
+        };
+        c.recv_until(|m| matches!(m, ServerMsg::Ack { id: 1, .. }))
+            .await;
+        (c, you, key)
+    }
+}
+
+pub struct HttpResponse {
+    pub status: u16,
+    /// Lowercased names.
+    pub headers: HashMap<String, String>,
+    pub body: String,
+}
+
+/// One HTTP/1.1 request on a fresh connection, read until the server closes it.
+pub async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> HttpResponse {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let body = body.unwrap_or("");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if method == "POST" {
+        request.push_str(&format!(
+            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    tokio::time::timeout(WAIT, stream.read_to_end(&mut raw))
+        .await
+        .unwrap()
+        .unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("header end");
+    let head = String::from_utf8(raw[..split].to_vec()).unwrap();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: HashMap<String, String> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    if headers
+        .get("transfer-encoding")
+        .is_some_and(|t| t == "chunked")
+    {
+        body = unchunk(&body);
+    }
+    HttpResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    }
+}
+
+fn unchunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = raw.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size = usize::from_str_radix(std::str::from_utf8(&raw[..line_end]).unwrap().trim(), 16)
+            .unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&raw[line_end + 2..line_end + 2 + size]);
+        raw = &raw[line_end + 2 + size + 2..];
+    }
+}
+
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+pub struct Client {
+    pub ws: Socket,
+}
+
+/// How a socket ended, as the client saw it.
+#[derive(Debug, PartialEq)]
+pub enum Closed {
+    Frame(u16, String),
+    /// The TCP connection ended without a close frame.
+    Abrupt,
+}
+
+impl Client {
+    pub async fn connect(url: &str) -> Client {
+        let (ws, _) = tokio_tungstenite::connect_async(url.into_client_request().unwrap())
+            .await
+            .unwrap();
+        Client { ws }
+    }
+
+    pub fn from_socket(ws: Socket) -> Client {
+        Client { ws }
+    }
+
+    pub async fn send(&mut self, msg: ClientMsg) {
+        self.send_text(&msg.encode()).await;
+    }
+
+    pub async fn send_text(&mut self, text: &str) {
+        self.ws.send(Message::text(text)).await.unwrap();
+    }
+
+    pub async fn hello(&mut self, room: &str, key: &str, participant_key: Option<&str>) {
+        self.send(ClientMsg::Hello {
+            protocol_version: PROTOCOL_VERSION,
+            room: room.into(),
+            key: key.into(),
+            participant_key: participant_key.map(String::from),
+        })
+        .await;
+    }
+
+    pub async fn command(&mut self, id: u64, command: Command) {
+        self.send(ClientMsg::Command { id, command }).await;
+    }
+
+    /// The next protocol message; panics on a close or after [`WAIT`].
+    pub async fn recv(&mut self) -> ServerMsg {
+        match self.next(WAIT).await {
+            Some(Ok(msg)) => msg,
+            other => panic!("expected a message, got {other:?}"),
+        }
+    }
+
+    /// The next protocol message within `wait`: `None` on timeout, `Err` when the socket closed.
+    pub async fn next(&mut self, wait: Duration) -> Option<Result<ServerMsg, Closed>> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.ws.next())
+                .await
+                .ok()?;
+            return Some(match frame {
+                Some(Ok(Message::Text(text))) => Ok(decode_server_msg(&text)),
+                Some(Ok(Message::Close(Some(f)))) => {
+                    Err(Closed::Frame(f.code.into(), f.reason.to_string()))
+                }
+                Some(Ok(Message::Close(None))) | None | Some(Err(_)) => Err(Closed::Abrupt),
+                Some(Ok(_)) => continue,
+            });
+        }
+    }
+
+    /// Reads until a message matches, returning it.
+    pub async fn recv_until(&mut self, mut pred: impl FnMut(&ServerMsg) -> bool) -> ServerMsg {
+        loop {
+            let msg = self.recv().await;
+            if pred(&msg) {
+                return msg;
+            }
+        }
+    }
+
+    /// Reads until the socket closes and returns how, skipping messages.
+    pub async fn closed(&mut self) -> Closed {
+        loop {
+            match self.next(WAIT).await {
+                Some(Ok(_)) => continue,
+                Some(Err(closed)) => {
+                    // Reading on lets tungstenite send its answer to the close, as a browser does.
+                    let _ = tokio::time::timeout(WAIT, self.ws.next()).await;
+                    return closed;
+                }
+                None => panic!("socket still open after {WAIT:?}"),
+            }
+        }
+    }
+
+    /// Asserts nothing arrives for `wait`.
+    pub async fn quiet_for(&mut self, wait: Duration) {
+        if let Some(msg) = self.next(wait).await {
+            panic!("expected silence, got {msg:?}");
+        }
+    }
+
+    /// Sends a command the room always refuses (a join with an empty name) and returns every
+    /// message received before its answer. The room handles its inbox in order, so this proves it
+    /// handled everything this socket sent earlier.
+    pub async fn barrier(&mut self, id: u64) -> Vec<ServerMsg> {
+        let join = Command::Join {
+            name: String::new(),
+            side: Side::Network,
+        };
+        self.command(id, join).await;
+        let mut before = Vec::new();
+        loop {
+            match self.recv().await {
+                ServerMsg::Rejected { id: i, .. } if i == id => return before,
+                other => before.push(other),
+            }
+        }
+    }
+}
+
+/// Reads a server message, failing the test on anything unreadable.
+pub fn decode_server_msg(text: &str) -> ServerMsg {
+    ServerMsg::decode(text).expect("a readable server message")
+}
+
+pub fn state_of(welcome: &ServerMsg) -> &RoomState {
+    match welcome {
+        ServerMsg::Welcome { state, .. } => state,
+        other => panic!("not a welcome: {other:?}"),
+    }
+}

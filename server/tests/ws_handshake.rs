@@ -1,0 +1,210 @@
+//! Protocol v1 over real sockets, the connection itself: hello, roles, typed errors, origin, pings.
+
+mod common;
+
+use common::{Client, Closed, TestServer};
+use futures_util::StreamExt;
+use koersbord_shared::protocol::{ClientMsg, ProtocolError, Role, ServerMsg};
+use koersbord_shared::room::Command;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+/// Expects a fatal error then a close with `code`.
+async fn expect_fatal(c: &mut Client, error: ProtocolError, code: u16) {
+    assert_eq!(c.recv().await, ServerMsg::Error { error });
+    match c.closed().await {
+        Closed::Frame(got, _) => assert_eq!(got, code),
+        Closed::Abrupt => panic!("no close frame"),
+    }
+}
+
+#[tokio::test]
+async fn each_key_gets_its_role_and_only_facilitator_and_screen_get_the_invite() {
+    let server = TestServer::start().await;
+    let s = server.create_session().await;
+    let (_f, welcome) = server.hello(&s.room, &s.facilitator_key, None).await;
+    let ServerMsg::Welcome {
+        role,
+        you,
+        invite,
+        room,
+        server_time_ms,
+        protocol_version,
+        ..
+    } = welcome
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        (role, you, room.as_str(), protocol_version),
+        (Role::Facilitator, None, s.room.as_str(), 1)
+    );
+    let invite = invite.expect("facilitator sees the invite");
+    assert_eq!(
+        (invite.join_key.as_str(), invite.join_code.as_str()),
+        (s.join_key.as_str(), s.join_code.as_str())
+    );
+    assert!(server_time_ms > 1_600_000_000_000);
+
+    let (_screen, welcome) = server.hello(&s.room, &s.screen_key, None).await;
+    assert!(matches!(
+        welcome,
+        ServerMsg::Welcome {
+            role: Role::Screen,
+            invite: Some(_),
+            ..
+        }
+    ));
+    let (_guest, welcome) = server.hello(&s.room, &s.join_key, None).await;
+    assert!(matches!(
+        welcome,
+        ServerMsg::Welcome {
+            role: Role::Participant,
+            invite: None,
+            you: None,
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn ping_gets_pong_with_the_server_clock() {
+    let server = TestServer::start().await;
+    let s = server.create_session().await;
+    let (mut c, _) = server.hello(&s.room, &s.screen_key, None).await;
+    c.send(ClientMsg::Ping { nonce: 42 }).await;
+    let ServerMsg::Pong {
+        nonce,
+        server_time_ms,
+    } = c.recv().await
+    else {
+        panic!()
+    };
+    assert_eq!(nonce, 42);
+    assert!(server_time_ms > 1_600_000_000_000);
+}
+
+#[tokio::test]
+async fn malformed_messages_get_a_typed_error_and_the_socket_stays_usable() {
+    let server = TestServer::start().await;
+    let s = server.create_session().await;
+    let (mut c, _) = server.hello(&s.room, &s.facilitator_key, None).await;
+    for bad in [
+        "{",
+        r#"{"type":"teleport"}"#,
+        r#"{"type":"command","id":1,"command":{"type":"fly"}}"#,
+    ] {
+        c.send_text(bad).await;
+        assert!(
+            matches!(
+                c.recv().await,
+                ServerMsg::Error {
+                    error: ProtocolError::Malformed { .. }
+                }
+            ),
+            "{bad}"
+        );
+    }
+    c.hello(&s.room, &s.facilitator_key, None).await;
+    assert!(matches!(
+        c.recv().await,
+        ServerMsg::Error {
+            error: ProtocolError::Malformed { .. }
+        }
+    ));
+    c.command(5, Command::StartTimer).await;
+    c.recv_until(|m| matches!(m, ServerMsg::Ack { id: 5, .. }))
+        .await;
+}
+
+#[tokio::test]
+async fn hello_problems_are_fatal_with_typed_errors() {
+    let server = TestServer::start().await;
+    let s = server.create_session().await;
+
+    let mut c = server.client().await;
+    c.hello(&s.room, "0123456789abcdef0123456789abcdef", None)
+        .await;
+    expect_fatal(&mut c, ProtocolError::BadKey, 1008).await;
+
+    let mut c = server.client().await;
+    c.hello("nosuchroom", &s.facilitator_key, None).await;
+    expect_fatal(&mut c, ProtocolError::UnknownRoom, 1008).await;
+
+    let mut c = server.client().await;
+    c.send(ClientMsg::Hello {
+        protocol_version: 99,
+        room: s.room.clone(),
+        key: s.facilitator_key.clone(),
+        participant_key: None,
+    })
+    .await;
+    expect_fatal(
+        &mut c,
+        ProtocolError::VersionMismatch {
+            client: 99,
+            server: 1,
+        },
+        1008,
+    )
+    .await;
+
+    let mut c = server.client().await;
+    c.send(ClientMsg::Ping { nonce: 1 }).await;
+    expect_fatal(&mut c, ProtocolError::HelloFirst, 1008).await;
+}
+
+#[tokio::test]
+async fn a_silent_socket_is_closed_at_the_hello_deadline() {
+    let server = TestServer::with_tuning(|t| t.hello_timeout = Duration::from_millis(200)).await;
+    let mut c = server.client().await;
+    let started = std::time::Instant::now();
+    expect_fatal(&mut c, ProtocolError::HelloFirst, 1008).await;
+    assert!(started.elapsed() >= Duration::from_millis(150));
+}
+
+#[tokio::test]
+async fn a_page_from_another_origin_may_not_open_a_socket() {
+    let server = TestServer::start().await;
+    let mut request = server.ws_url().into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("origin", "http://evil.example".parse().unwrap());
+    let err = tokio_tungstenite::connect_async(request)
+        .await
+        .expect_err("refused");
+    let tokio_tungstenite::tungstenite::Error::Http(response) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(response.status(), 403);
+
+    let mut request = server.ws_url().into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("origin", format!("http://{}", server.addr).parse().unwrap());
+    assert!(tokio_tungstenite::connect_async(request).await.is_ok());
+}
+
+#[tokio::test]
+async fn the_server_pings_and_closes_a_socket_that_stays_silent() {
+    let server = TestServer::with_tuning(|t| {
+        t.ping_interval = Duration::from_millis(50);
+        t.idle_timeout = Duration::from_millis(400);
+    })
+    .await;
+    let s = server.create_session().await;
+    let (mut c, _) = server.hello(&s.room, &s.screen_key, None).await;
+    let frame = tokio::time::timeout(common::WAIT, c.ws.next())
+        .await
+        .unwrap();
+    assert!(matches!(frame, Some(Ok(Message::Ping(_)))), "{frame:?}");
+    // Reading answers pings (tungstenite sends the pong), which keeps the socket alive...
+    c.quiet_for(Duration::from_millis(600)).await;
+    // ...but a client that sends nothing at all is closed once the idle time has passed.
+    let mut mute = server.client().await;
+    mute.hello(&s.room, &s.screen_key, None).await;
+    // Do not read: tungstenite answers pings only while reading.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(matches!(mute.closed().await, Closed::Frame(1000, _)));
+}
