@@ -157,6 +157,15 @@ texts! {
         "Drag your dot into a zone, or pick a dot and use the arrow keys.";
     PillarHint => "Sleep je stip langs de pijler: dichtbij de kern is sterk ontwikkeld, naar buiten zwak.",
         "Drag your dot along the pillar: near the core is strongly developed, further out is weak.";
+    ShowResults => "Toon uitkomsten", "Show results";
+    HideResults => "Verberg uitkomsten", "Hide results";
+    Results => "Uitkomsten", "Results";
+    SignalFrom => "Noodzakelijk voor", "Necessary for";
+    MedianRange => "mediaan (laagste–hoogste)", "median (lowest–highest)";
+    Gap => "Verschil", "Gap";
+    WeakPillar => "zwak", "weak";
+    WeakestNote => "De zwakste pijlers zijn gemarkeerd: begin daar het gesprek.",
+        "The weakest pillars are marked: start the conversation there.";
     WatchOnly => "Je kijkt mee; alleen deelnemers plaatsen stippen.", "You are watching; only participants place dots.";
 
     // Rejections and errors

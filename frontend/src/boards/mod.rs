@@ -5,6 +5,7 @@
 pub mod dot;
 pub mod drives;
 pub mod pillars;
+pub mod results;
 
 use crate::live::Live;
 use koersbord_shared::DotRef;

@@ -61,4 +61,8 @@ pub enum Command {
         board: Board,
         revealed: bool,
     },
+    SetResultsShown {
+        board: Board,
+        shown: bool,
+    },
 }

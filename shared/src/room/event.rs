@@ -43,6 +43,10 @@ pub enum Event {
         board: Board,
         revealed: bool,
     },
+    ResultsShownChanged {
+        board: Board,
+        shown: bool,
+    },
 }
 
 impl Event {
@@ -89,6 +93,9 @@ impl Event {
             Event::LockChanged { board, locked } => state.board_mut(*board).locked = *locked,
             Event::RevealChanged { board, revealed } => {
                 state.board_mut(*board).revealed = *revealed
+            }
+            Event::ResultsShownChanged { board, shown } => {
+                state.board_mut(*board).results_shown = *shown
             }
         }
     }

@@ -143,6 +143,13 @@ fn decide_facilitator(
                 }
             })
         }
+        C::SetResultsShown { board, shown } => {
+            let current = state.board(*board).results_shown;
+            changed(Some(current), Some(*shown), || Event::ResultsShownChanged {
+                board: *board,
+                shown: *shown,
+            })
+        }
         C::Join { .. } | C::PlaceDrive { .. } | C::PlacePillar { .. } => {
             return Err(Rejection::NotAllowed);
         }

@@ -55,6 +55,9 @@ pub struct BoardControl {
     pub locked: bool,
     /// While hidden, participants see only their own dots (against anchoring); the shared screen none.
     pub revealed: bool,
+    /// The tallies and statistics are shown to everyone, the shared screen included.
+    #[serde(default)]
+    pub results_shown: bool,
 }
 
 impl Default for BoardControl {
@@ -62,6 +65,7 @@ impl Default for BoardControl {
         BoardControl {
             locked: false,
             revealed: true,
+            results_shown: false,
         }
     }
 }

@@ -190,6 +190,10 @@ fn only_the_facilitator_controls_steps_timer_boards_and_content() {
             board: Board::Drives,
             revealed: false,
         },
+        Command::SetResultsShown {
+            board: Board::Pillars,
+            shown: true,
+        },
         Command::EditSetup {
             title: "x".into(),
             ambition: "y".into(),
@@ -463,6 +467,19 @@ fn hidden_dots_are_seen_only_by_their_owner_and_the_facilitator() {
 }
 
 #[test]
+fn the_facilitator_shows_and_hides_the_results() {
+    let mut s = room();
+    assert!(!s.pillars_board.results_shown);
+    let show = Command::SetResultsShown {
+        board: Board::Pillars,
+        shown: true,
+    };
+    handle(&mut s, Actor::Facilitator, &show, 0).unwrap();
+    assert!(s.pillars_board.results_shown);
+    assert!(!s.drives_board.results_shown);
+}
+
+#[test]
 fn setup_edits_are_checked_and_kept() {
     let mut s = room();
     let cmd = Command::EditSetup {
@@ -553,6 +570,8 @@ fn any_command() -> impl Strategy<Value = Command> {
             .prop_map(|(board, locked)| Command::SetLocked { board, locked }),
         (prop::sample::select(Board::ALL.to_vec()), any::<bool>())
             .prop_map(|(board, revealed)| Command::SetRevealed { board, revealed }),
+        (prop::sample::select(Board::ALL.to_vec()), any::<bool>())
+            .prop_map(|(board, shown)| Command::SetResultsShown { board, shown }),
     ]
 }
 

@@ -67,6 +67,9 @@ fn BoardSwitches() -> impl IntoView {
             let reveal = move |_| {
                 let _ = live.command(Command::SetRevealed { board, revealed: !c.revealed });
             };
+            let results = move |_| {
+                let _ = live.command(Command::SetResultsShown { board, shown: !c.results_shown });
+            };
             view! {
                 <section class="board-switches">
                     <button class="secondary" data-testid="toggle-lock" aria-pressed=c.locked.to_string() on:click=lock>
@@ -74,6 +77,9 @@ fn BoardSwitches() -> impl IntoView {
                     </button>
                     <button class="secondary" data-testid="toggle-reveal" aria-pressed=(!c.revealed).to_string() on:click=reveal>
                         {if c.revealed { i18n.t(T::Hide) } else { i18n.t(T::Reveal) }}
+                    </button>
+                    <button class="secondary" data-testid="toggle-results" aria-pressed=c.results_shown.to_string() on:click=results>
+                        {if c.results_shown { i18n.t(T::HideResults) } else { i18n.t(T::ShowResults) }}
                     </button>
                 </section>
             }

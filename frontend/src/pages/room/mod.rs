@@ -7,12 +7,13 @@ mod steps;
 mod timer;
 mod topbar;
 
+use crate::boards::results::{DriveResults, PillarResults};
 use crate::boards::{drives::DrivesBoard, pillars::PillarsBoard};
 use crate::connection::Status;
 use crate::i18n::{T, protocol_error_text, rejection_text, use_i18n};
 use crate::live::{Live, Notice, use_live};
-use koersbord_shared::Phase;
 use koersbord_shared::protocol::Role;
+use koersbord_shared::{Board, Phase};
 use leptos::prelude::*;
 
 /// The server's clock, ticking a few times a second, for timers.
@@ -72,15 +73,30 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
 fn Stage() -> impl IntoView {
     let live = use_live();
     let phase = Memo::new(move |_| live.state.with(|s| s.as_ref().map(|s| s.phase)));
+    // The facilitator always sees the outcomes; everyone else when the facilitator shows them.
+    let results_visible = move |board: Board| {
+        live.is_facilitator()
+            || live
+                .state
+                .with(|s| s.as_ref().is_some_and(|s| s.board(board).results_shown))
+    };
     move || match phase.get() {
         Some(Phase::Lobby) => view! { <steps::Lobby/> }.into_any(),
         Some(Phase::Ambition) => view! { <steps::AmbitionStep/> }.into_any(),
-        Some(Phase::Drives) => {
-            view! { <steps::StepIntro phase=Phase::Drives/><DrivesBoard/> }.into_any()
+        Some(Phase::Drives) => view! {
+            <steps::StepIntro phase=Phase::Drives/>
+            <DrivesBoard/>
+            <Show when=move || results_visible(Board::Drives)><DriveResults/></Show>
         }
-        Some(Phase::Pillars) => {
-            view! { <steps::StepIntro phase=Phase::Pillars/><PillarsBoard/> }.into_any()
+        .into_any(),
+        Some(Phase::Pillars) => view! {
+            <steps::StepIntro phase=Phase::Pillars/>
+            <div class="board-and-results">
+                <PillarsBoard/>
+                <Show when=move || results_visible(Board::Pillars)><PillarResults/></Show>
+            </div>
         }
+        .into_any(),
         Some(phase @ (Phase::Actions | Phase::Close)) => {
             view! { <steps::Wrapup phase/> }.into_any()
         }

@@ -1,0 +1,126 @@
+//! The boards' outcomes, computed by `koersbord_shared::stats` from the room as this viewer may see
+//! it: per drive the dots per zone and side, with every "noodzakelijk" named as a signal; per pillar
+//! each side's median and spread, the gap between the sides and the weakest pillars marked.
+
+use super::dot::side_class;
+use crate::i18n::{T, side_name, use_i18n, zone_name};
+use crate::live::use_live;
+use koersbord_shared::stats::{self, Spread};
+use koersbord_shared::{Side, Zone};
+use leptos::prelude::*;
+
+#[component]
+pub fn DriveResults() -> impl IntoView {
+    let live = use_live();
+    let i18n = use_i18n();
+    let summary = Memo::new(move |_| {
+        live.state
+            .with(|s| s.as_ref().map(stats::drives).unwrap_or_default())
+    });
+    let name_of = move |id| {
+        live.state.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.participants.get(&id))
+                .map(|p| p.name.clone())
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <section class="results drive-results" data-testid="drive-results">
+            <h2>{i18n.t(T::Results)}</h2>
+            <table>
+                <thead><tr>
+                    <th></th>
+                    {Zone::ALL.into_iter().map(|z| view! { <th>{move || zone_name(z, i18n.lang())}</th> }).collect_view()}
+                </tr></thead>
+                <tbody>
+                    {move || summary.get().into_iter().map(|d| {
+                        let signal = (!d.necessary_by.is_empty()).then(|| {
+                            let names = d.necessary_by.iter().map(|id| name_of(*id)).collect::<Vec<_>>().join(", ");
+                            view! { <span class="signal" data-testid=format!("signal-{}", d.drive.index())>"! " {i18n.t(T::SignalFrom)} ": " {names}</span> }
+                        });
+                        view! {
+                            <tr class:signalled=d.is_signal() data-testid=format!("drive-result-{}", d.drive.index())>
+                                <th scope="row">{d.drive.dutch()} {signal}</th>
+                                {Zone::ALL.into_iter().map(|z| view! {
+                                    <td data-testid=format!("tally-{}-{}", d.drive.index(), z.index())>
+                                        {Side::ALL.into_iter().map(|side| view! {
+                                            <span class=format!("tally tally-{}", side_class(side)) title=move || side_name(side, i18n.lang())
+                                                data-side=side_class(side)>{d.count(side, z)}</span>
+                                        }).collect_view()}
+                                    </td>
+                                }).collect_view()}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+fn spread_text(s: Option<&Spread>) -> String {
+    match s {
+        Some(s) => format!("{} ({}–{})", round(s.median), s.min, s.max),
+        None => "–".into(),
+    }
+}
+
+fn round(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+#[component]
+pub fn PillarResults() -> impl IntoView {
+    let live = use_live();
+    let i18n = use_i18n();
+    let summary = Memo::new(move |_| {
+        live.state
+            .with(|s| s.as_ref().map(stats::pillars).unwrap_or_default())
+    });
+    view! {
+        <section class="results pillar-results" data-testid="pillar-results">
+            <h2>{i18n.t(T::Results)}</h2>
+            <p class="muted">{i18n.t(T::WeakestNote)}</p>
+            <table>
+                <thead><tr>
+                    <th></th>
+                    {Side::ALL.into_iter().map(|side| view! {
+                        <th><span class=format!("dot dot-{} dot-sample", side_class(side)) aria-hidden="true"></span>
+                            " " {move || side_name(side, i18n.lang())}<br/><small>{i18n.t(T::MedianRange)}</small></th>
+                    }).collect_view()}
+                    <th>{i18n.t(T::Gap)}</th>
+                </tr></thead>
+                <tbody>
+                    {move || summary.get().into_iter().map(|p| view! {
+                        <tr class:weak=p.weak data-testid=format!("pillar-result-{}", p.pillar.index()) data-weak=p.weak.to_string()>
+                            <th scope="row">{p.pillar.dutch()}
+                                {p.weak.then(|| view! { <span class="weak-mark">" · " {i18n.t(T::WeakPillar)}</span> })}</th>
+                            {Side::ALL.into_iter().map(|side| view! {
+                                <td data-testid=format!("median-{}-{}", p.pillar.index(), side_class(side))>{spread_text(p.by_side.get(&side))}</td>
+                            }).collect_view()}
+                            <td data-testid=format!("gap-{}", p.pillar.index())>{p.gap.map(|g| format!("{}{}", if g > 0.0 { "+" } else { "" }, round(g))).unwrap_or_else(|| "–".into())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_show_whole_numbers_plainly_and_halves_with_one_decimal() {
+        assert_eq!(round(40.0), "40");
+        assert_eq!(round(42.5), "42.5");
+        assert_eq!(spread_text(Spread::of(&[10, 20]).as_ref()), "15 (10–20)");
+        assert_eq!(spread_text(None), "–");
+    }
+}
