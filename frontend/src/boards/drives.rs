@@ -61,7 +61,7 @@ pub fn DrivesBoard() -> impl IntoView {
     });
     let placing = move || live.you.get().is_some();
     view! {
-        <section class="board drives-board" class:locked=locked data-testid="drives-board">
+        <section class="board drives-board" class:locked=locked class:viewing=move || !placing() data-testid="drives-board">
             <p class="hint">{move || if locked.get() { i18n.tr(T::Locked) } else if placing() { i18n.tr(T::DragHint) } else { i18n.tr(T::WatchOnly) }}</p>
             {move || hidden.get().then(|| view! { <p class="hint hidden-note" data-testid="hidden-note">{i18n.t(T::Hidden)}</p> })}
             <div class="zone-heads" aria-hidden="true">

@@ -13,13 +13,15 @@ use leptos::ev::{KeyboardEvent, PointerEvent};
 use leptos::prelude::*;
 use std::f64::consts::{FRAC_PI_2, FRAC_PI_4};
 
-/// Half the drawing's width in board units; the rim has radius 1.
-const VIEW: f64 = 1.5;
+/// Half the drawing's height in board units; the rim has radius 1.
+const VIEW: f64 = 1.45;
+/// Half the drawing's width: wider than high, so the names beside the spokes fit.
+const VIEW_X: f64 = 2.0;
 /// The core's radius: strength 100 sits at its edge.
 const CORE: f64 = 0.16;
 /// Where a dot waits before it is placed: just outside the rim on its own spoke.
 const TRAY: f64 = 1.1;
-const LABEL: f64 = 1.3;
+const LABEL: f64 = 1.22;
 
 pub fn direction(pillar: Pillar) -> (f64, f64) {
     let angle = -FRAC_PI_2 + pillar.index() as f64 * FRAC_PI_4;
@@ -151,7 +153,7 @@ pub fn PillarsBoard() -> impl IntoView {
     // finger never has to hit a small dot exactly.
     let board_point = move |ev: &PointerEvent| -> Option<(f64, f64)> {
         let rect = svg.get_untracked()?.get_bounding_client_rect();
-        let scale = rect.width().min(rect.height()) / (2.0 * VIEW);
+        let scale = (rect.width() / (2.0 * VIEW_X)).min(rect.height() / (2.0 * VIEW));
         let cx = rect.left() + rect.width() / 2.0;
         let cy = rect.top() + rect.height() / 2.0;
         Some((
@@ -226,7 +228,7 @@ pub fn PillarsBoard() -> impl IntoView {
         <section class="board pillars-board" class:locked=locked data-testid="pillars-board">
             <p class="hint">{move || if locked.get() { i18n.tr(T::Locked) } else if me().is_some() { i18n.tr(T::PillarHint) } else { i18n.tr(T::WatchOnly) }}</p>
             {move || hidden.get().then(|| view! { <p class="hint hidden-note" data-testid="hidden-note">{i18n.t(T::Hidden)}</p> })}
-            <svg class="radial" node_ref=svg viewBox=format!("{} {} {} {}", -VIEW, -VIEW, 2.0 * VIEW, 2.0 * VIEW)
+            <svg class="radial" node_ref=svg viewBox=format!("{} {} {} {}", -VIEW_X, -VIEW, 2.0 * VIEW_X, 2.0 * VIEW)
                 data-testid="pillars-svg"
                 on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel>
                 <circle class="rim" cx="0" cy="0" r="1"/>
@@ -239,7 +241,7 @@ pub fn PillarsBoard() -> impl IntoView {
                     view! {
                         <g class="spoke" data-testid=format!("pillar-{}", pillar.index())>
                             <line x1=dx * CORE y1=dy * CORE x2=dx y2=dy/>
-                            <text class="pillar-name" x=dx * (LABEL - 0.1) y=dy * LABEL + 0.03 text-anchor=anchor>{pillar.dutch()}</text>
+                            <text class="pillar-name" x=dx * LABEL y=dy * LABEL + 0.03 text-anchor=anchor>{pillar.dutch()}</text>
                             <title>{move || format!("{} — {}", pillar.dutch(), pillar_about(pillar, i18n.lang()))}</title>
                         </g>
                     }

@@ -29,9 +29,8 @@ pub fn FacilitatorPanel() -> impl IntoView {
                     on:click=move |_| go(phase.get().prev())>"← " {i18n.t(T::PrevStep)}</button>
                 <button class="primary" data-testid="next-step" disabled=move || phase.get().next().is_none()
                     on:click=move |_| go(phase.get().next())>
-                    {i18n.t(T::NextStep)}
-                    {move || phase.get().next().map(|p| format!(": {}", phase_name(p, i18n.lang())))}
-                    " →"
+                    <span>{i18n.t(T::NextStep)} " →"</span>
+                    <span class="next-name">{move || phase.get().next().map(|p| phase_name(p, i18n.lang()))}</span>
                 </button>
             </section>
             <TimerControls/>
