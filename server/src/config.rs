@@ -31,8 +31,23 @@ pub struct Config {
     )]
     pub allow_origins: Vec<String>,
 
+    /// The SQLite file that keeps every session; created if missing. Default: `koersbord.sqlite3`
+    /// beside the executable.
+    #[arg(long, env = "KOERSBORD_DB")]
+    pub db: Option<PathBuf>,
+
     #[arg(skip)]
     pub tuning: Tuning,
+}
+
+impl Config {
+    /// Where the database lives: `--db`, else beside the executable.
+    pub fn db_path(&self) -> anyhow::Result<PathBuf> {
+        match &self.db {
+            Some(path) => Ok(path.clone()),
+            None => crate::store::default_path(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -43,6 +58,7 @@ impl Default for Config {
             port: 8080,
             dist: PathBuf::from("dist"),
             allow_origins: Vec::new(),
+            db: None,
             tuning: Tuning::default(),
         }
     }
@@ -69,6 +85,9 @@ pub struct Tuning {
     pub join_codes_per_min: f64,
     /// How long shutdown waits for sockets to say goodbye.
     pub shutdown_grace: Duration,
+    /// A room nobody is connected to is unloaded from memory after this long; the store keeps it
+    /// and the next hello loads it again.
+    pub room_idle: Duration,
 }
 
 impl Default for Tuning {
@@ -85,6 +104,9 @@ impl Default for Tuning {
             drags_burst: 15.0,
             join_codes_per_min: 10.0,
             shutdown_grace: Duration::from_secs(3),
+            // Long enough to outlast a coffee break with the laptop shut, short enough that a day
+            // of sessions does not pile up in memory.
+            room_idle: Duration::from_secs(15 * 60),
         }
     }
 }
@@ -106,11 +128,25 @@ mod tests {
             "/srv/dist",
             "--allow-origin",
             "https://a.example,https://b.example",
+            "--db",
+            "/var/lib/koersbord/db.sqlite3",
         ])
         .unwrap();
         assert_eq!(c.port, 0);
         assert_eq!(c.bind.to_string(), "0.0.0.0");
         assert_eq!(c.dist, PathBuf::from("/srv/dist"));
         assert_eq!(c.allow_origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(
+            c.db_path().unwrap(),
+            PathBuf::from("/var/lib/koersbord/db.sqlite3")
+        );
+    }
+
+    #[test]
+    fn the_database_defaults_to_the_executables_directory() {
+        let path = Config::default().db_path().unwrap();
+        let exe = std::env::current_exe().unwrap();
+        assert_eq!(path.parent(), exe.parent());
+        assert_eq!(path.file_name().unwrap(), "koersbord.sqlite3");
     }
 }

@@ -29,6 +29,11 @@ pub fn room_id() -> String {
         .collect()
 }
 
+/// Whether `id` has the shape of a room id, so junk never costs a database lookup.
+pub fn looks_like_room_id(id: &str) -> bool {
+    id.len() == ROOM_ID_LEN && id.bytes().all(|b| ROOM_ALPHABET.contains(&b))
+}
+
 /// A fresh capability: 128 random bits as 32 lowercase hex digits.
 pub fn capability() -> String {
     os_random::<16>()
@@ -80,6 +85,9 @@ mod tests {
         let id = room_id();
         assert_eq!(id.len(), ROOM_ID_LEN);
         assert!(id.bytes().all(|b| ROOM_ALPHABET.contains(&b)));
+        assert!(looks_like_room_id(&id));
+        assert!(!looks_like_room_id("ABCDEFGHIJ"));
+        assert!(!looks_like_room_id("abc"));
     }
 
     #[test]

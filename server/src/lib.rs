@@ -5,13 +5,19 @@
 //! - `http`: the router, the JSON API, the static client, security headers.
 //! - `ws`: one task per WebSocket: hello, reading, writing, goodbye.
 //! - `room`: the registry of live rooms and the task that owns each room.
+//! - `store`: the SQLite database that keeps every session; its writer thread.
 //! - `keys`, `ratelimit`: capabilities and token buckets.
+//!
+//! Durability: a command's events are committed to the store before anyone hears of them (see
+//! `room::task`); on restart rooms load lazily from the store; on SIGTERM the rooms finish their
+//! commits and the writer drains before the process exits.
 
 pub mod config;
 mod http;
 mod keys;
 mod ratelimit;
 mod room;
+mod store;
 mod ws;
 
 pub use config::{Config, Tuning};
@@ -21,9 +27,15 @@ use room::Rooms;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
+use store::{Store, WriterThread};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+
+/// How long rooms may take to finish their last commits at shutdown. Commits take milliseconds;
+/// this only bounds a stuck disk, and keeps the whole stop well under 10 s with the socket grace.
+const ROOM_STOP_GRACE: Duration = Duration::from_secs(3);
 
 /// What every request handler and socket task shares.
 #[derive(Clone)]
@@ -38,11 +50,12 @@ pub(crate) struct App {
 }
 
 impl App {
-    fn new(config: Config) -> App {
+    fn new(config: Config, store: Store) -> App {
         let limiter = IpLimiter::per_minute(config.tuning.join_codes_per_min);
+        let rooms = Rooms::new(store, config.tuning.room_idle);
         App {
             config: Arc::new(config),
-            rooms: Arc::new(Rooms::default()),
+            rooms: Arc::new(rooms),
             join_code_limiter: Arc::new(limiter),
             shutdown: CancellationToken::new(),
             sockets: TaskTracker::new(),
@@ -50,29 +63,92 @@ impl App {
     }
 }
 
-/// Serves koersbord on `listener` until `shutdown` completes, then closes every WebSocket with
-/// `shutting_down` (close code 1001) and returns once they are gone or the grace time has passed.
-///
-/// The caller binds the listener, so it knows the address (port 0 picks a free port).
-pub async fn serve(
-    config: Config,
+/// A server with its database open, ready to serve on its listener.
+pub struct Server {
+    app: App,
     listener: TcpListener,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
-    let app = App::new(config);
-    let router = http::router(app.clone());
-    let token = app.shutdown.clone();
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown.await;
-        tracing::info!("shutting down");
-        token.cancel();
-    })
-    .await?;
-    // Upgraded sockets are no longer axum's: they saw the cancellation and are saying goodbye.
+    store: Store,
+    writer: WriterThread,
+}
+
+/// A window on a running server, for tests: which rooms are live in memory.
+#[derive(Clone)]
+pub struct Monitor {
+    rooms: Arc<Rooms>,
+}
+
+impl Monitor {
+    /// Whether the room is loaded (has a task) now.
+    pub fn is_live(&self, room: &str) -> bool {
+        self.rooms.get(room).is_some()
+    }
+
+    pub fn live_rooms(&self) -> usize {
+        self.rooms.count()
+    }
+}
+
+impl Server {
+    /// Opens (or creates) the database from `config` and prepares to serve on `listener`. The
+    /// caller binds the listener, so it knows the address (port 0 picks a free port).
+    pub fn open(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
+        let path = config.db_path()?;
+        let (store, writer) = Store::open(&path)
+            .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))?;
+        tracing::info!(db = %path.display(), "database open");
+        Ok(Server {
+            app: App::new(config, store.clone()),
+            listener,
+            store,
+            writer,
+        })
+    }
+
+    pub fn monitor(&self) -> Monitor {
+        Monitor {
+            rooms: self.app.rooms.clone(),
+        }
+    }
+
+    /// Serves until `shutdown` completes. Then it stops accepting, closes every WebSocket with
+    /// `shutting_down` (close code 1001), lets every room commit what it is working on, drains the
+    /// database writer and returns.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let Server {
+            app,
+            listener,
+            store,
+            writer,
+        } = self;
+        let router = http::router(app.clone());
+        let token = app.shutdown.clone();
+        let served = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down");
+            token.cancel();
+        })
+        .await;
+        // Even if serving failed, what the rooms hold must reach the disk.
+        close_sockets(&app).await;
+        let rooms = app.rooms.count();
+        app.rooms.stop(ROOM_STOP_GRACE).await;
+        store.close().await;
+        writer.join().await;
+        tracing::info!(rooms, "stopped");
+        Ok(served?)
+    }
+}
+
+/// Says goodbye to every socket: upgraded sockets are not axum's, they watch the cancellation.
+async fn close_sockets(app: &App) {
+    app.shutdown.cancel();
     app.sockets.close();
     let grace = app.config.tuning.shutdown_grace;
     if tokio::time::timeout(grace, app.sockets.wait())
@@ -84,8 +160,15 @@ pub async fn serve(
             "sockets still open after the grace time"
         );
     }
-    tracing::info!(rooms = app.rooms.count(), "stopped");
-    Ok(())
+}
+
+/// Opens the database and serves on `listener` until `shutdown` completes; see [`Server::run`].
+pub async fn serve(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    Server::open(config, listener)?.run(shutdown).await
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM (what container runtimes and systemd send).

@@ -1,8 +1,8 @@
-//! `koersbord`: parse flags, set up logging, bind, announce the address, serve.
+//! `koersbord`: parse flags, set up logging, bind, open the database, announce the address, serve.
 
 use anyhow::Context;
 use clap::Parser;
-use koersbord_server::{Config, serve, shutdown_signal};
+use koersbord_server::{Config, Server, shutdown_signal};
 use std::io::Write;
 use tracing_subscriber::EnvFilter;
 
@@ -19,6 +19,8 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
     let addr = listener.local_addr()?;
+    // The database opens before the start-up line, so the line means "ready, with its data".
+    let server = Server::open(config.clone(), listener)?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "koersbord listening on http://{addr}")?;
     stdout.flush()?;
@@ -27,5 +29,5 @@ async fn main() -> anyhow::Result<()> {
         tracing::warn!(dist = %config.dist.display(), "client not built: run cargo xtask serve");
     }
 
-    serve(config, listener, shutdown_signal()).await
+    server.run(shutdown_signal()).await
 }

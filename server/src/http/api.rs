@@ -22,6 +22,15 @@ pub(crate) enum ApiError {
     UnknownCode,
     SlowDown,
     NotFound,
+    /// The database failed; details are logged, not sent.
+    Internal,
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        tracing::error!(error = %e, "database error in the API");
+        ApiError::Internal
+    }
 }
 
 impl IntoResponse for ApiError {
@@ -45,6 +54,11 @@ impl IntoResponse for ApiError {
             ApiError::NotFound => {
                 (StatusCode::NOT_FOUND, Json(json!({"code": "not_found"}))).into_response()
             }
+            ApiError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({"code": "server_error"})),
+            )
+                .into_response(),
         }
     }
 }
@@ -54,14 +68,14 @@ fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
         .map_err(|e| ApiError::Malformed(e.body_text()))
 }
 
-/// Opens a room with the facilitator's texts.
+/// Opens a room with the facilitator's texts. Answers once the session is stored.
 pub(crate) async fn create_session(
     State(app): State<App>,
     request: Result<Json<CreateSession>, JsonRejection>,
 ) -> Result<(StatusCode, Json<SessionCreated>), ApiError> {
     let request = body(request)?;
     let setup = checked_setup(request)?;
-    let created = app.rooms.create(RoomState::new(setup));
+    let created = app.rooms.create(setup).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -86,7 +100,7 @@ fn checked_setup(request: CreateSession) -> Result<Setup, ApiError> {
         .unwrap_or_default())
 }
 
-/// Finds the room for a code typed on a phone. Limited per address: codes are short enough to guess.
+/// Finds the room for a code typed on a phone, live or stored. Limited per address: codes are short enough to guess.
 pub(crate) async fn join_code(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -98,6 +112,7 @@ pub(crate) async fn join_code(
     let request = body(request)?;
     app.rooms
         .find_code(&request.code)
+        .await?
         .map(Json)
         .ok_or(ApiError::UnknownCode)
 }

@@ -3,17 +3,31 @@
 //! and no races between a command and the fan-out of its events.
 //!
 //! The rules live in `koersbord_shared::room`; this file only routes: it asks `decide` what a
-//! command does, applies the events and tells each connection what it may see.
+//! command does, applies the events and works out what each connection may see.
+//!
+//! The hub is synchronous and does no I/O. What it decides waits in two places until the room's
+//! task ([`super::task`]) has committed: [`Hub::take_unsaved`] hands over the changes to persist,
+//! and [`Hub::flush`] (in `delivery.rs`) then sends the queued frames. So an `ack`, an `event`, a
+//! `joined` or a welcome showing a change never leaves before that change is durable.
+//!
+//! Resends are safe without a protocol change: a client that reconnects may resend commands it got
+//! no answer for. Every command except two sets a value (a dot's zone, the phase, a switch, the
+//! texts) and `decide` answers a command that changes nothing with an ack and no event, so a resend
+//! of one that was applied is a no-op. The two exceptions: `adjust_timer` is relative (clients do
+//! not resend it) and `join` creates a person; a connection that already joined gets
+//! `already_joined`, and a reconnect with the `participant_key` is that participant again. (A join
+//! whose `joined` answer was lost in a crash leaves the client without a key; its resend makes a
+//! second participant, which the facilitator can remove.)
 
 use crate::keys;
+use crate::store::Changes;
 use axum::extract::ws::Utf8Bytes;
 use koersbord_shared::domain::{DotRef, ParticipantId};
 use koersbord_shared::protocol::{Invite, PROTOCOL_VERSION, Presence, Role, ServerMsg};
 use koersbord_shared::room::{Actor, Command, Event, RoomState, decide};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc;
-use tokio::sync::mpsc::error::TrySendError;
 use tokio_util::sync::CancellationToken;
 
 pub type ConnId = u64;
@@ -61,51 +75,81 @@ pub fn now_ms() -> u64 {
         .unwrap_or(0)
 }
 
-fn frame(msg: &ServerMsg) -> Frame {
+pub(super) fn frame(msg: &ServerMsg) -> Frame {
     Frame::from(msg.encode())
 }
 
-/// Starts the task that owns a room; it ends when every handle to its inbox is gone.
-pub fn spawn(room: String, invite: Invite, state: RoomState, mut inbox: mpsc::Receiver<RoomMsg>) {
-    let mut hub = Hub::new(room, invite, state);
-    tokio::spawn(async move {
-        while let Some(msg) = inbox.recv().await {
-            hub.handle(msg, now_ms());
-        }
-    });
+/// What a frame is for, which decides its fate when a connection's queue is filling up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// Welcome, events, snapshots, acks, rejections, joined: a client that misses one is out of
+    /// step, so it is never dropped; a connection that cannot take it is closed.
+    Durable,
+    /// Drags, drag ends and presence: dropped first, the next one tells the news again.
+    Presence,
 }
 
-struct Conn {
-    role: Role,
-    actor: Actor,
-    out: mpsc::Sender<Frame>,
-    kick: CancellationToken,
+pub(super) struct Conn {
+    pub(super) role: Role,
+    pub(super) actor: Actor,
+    pub(super) out: mpsc::Sender<Frame>,
+    pub(super) kick: CancellationToken,
+    /// A presence frame to this connection was dropped: it gets the current one once it has room.
+    pub(super) presence_stale: bool,
 }
 
 pub(crate) struct Hub {
-    room: String,
+    pub(super) room: String,
     invite: Invite,
-    state: RoomState,
+    pub(super) state: RoomState,
     /// Participant key → who holds it. Lets a participant come back as themselves after a reload.
     participant_keys: HashMap<String, ParticipantId>,
-    conns: BTreeMap<ConnId, Conn>,
+    pub(super) conns: BTreeMap<ConnId, Conn>,
     /// The presence everyone was last told.
-    presence: Presence,
-    /// Set when fan-out dropped a connection, so presence is announced once the message is done.
-    dropped_any: bool,
+    pub(super) presence: Presence,
+    /// Set when delivery dropped a connection, so presence is announced once the frames are out.
+    pub(super) dropped_any: bool,
+    /// Frames waiting for the commit of `unsaved`, in the order they were decided.
+    pub(super) outbox: Vec<(ConnId, Frame, Class)>,
+    /// What was decided and applied but is not yet durable.
+    unsaved: Changes,
 }
 
 impl Hub {
-    pub(crate) fn new(room: String, invite: Invite, state: RoomState) -> Hub {
+    /// A room holding `state`, whose participants hold `participant_keys` (from the store on a load).
+    pub(crate) fn new(
+        room: String,
+        invite: Invite,
+        state: RoomState,
+        participant_keys: HashMap<String, ParticipantId>,
+    ) -> Hub {
         Hub {
             room,
             invite,
             state,
-            participant_keys: HashMap::new(),
+            participant_keys,
             conns: BTreeMap::new(),
             presence: Presence::default(),
             dropped_any: false,
+            outbox: Vec::new(),
+            unsaved: Changes::default(),
         }
+    }
+
+    /// No connection is attached: the room may unload.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.conns.is_empty()
+    }
+
+    /// What to commit before [`Hub::flush`] may send the frames decided so far.
+    pub(crate) fn take_unsaved(&mut self) -> Option<Changes> {
+        (!self.unsaved.is_empty()).then(|| std::mem::take(&mut self.unsaved))
+    }
+
+    /// The room as it stands, decided changes included.
+    #[cfg(test)]
+    pub(crate) fn state(&self) -> &RoomState {
+        &self.state
     }
 
     pub(crate) fn handle(&mut self, msg: RoomMsg, now_ms: u64) {
@@ -130,10 +174,6 @@ impl Hub {
                     self.sync_presence(None);
                 }
             }
-        }
-        // Dropping a slow connection changes presence, and telling that may drop another one.
-        while std::mem::take(&mut self.dropped_any) {
-            self.sync_presence(None);
         }
     }
 
@@ -174,6 +214,7 @@ impl Hub {
                 actor,
                 out,
                 kick,
+                presence_stale: false,
             },
         );
         self.send(conn, frame(&welcome));
@@ -184,8 +225,8 @@ impl Hub {
         let Some(actor) = self.conns.get(&conn).map(|c| c.actor) else {
             return;
         };
-        // The one place a room's state changes. A persistent event log slots in here: append the
-        // decided events, then apply and publish them.
+        // The one place a room's state changes. Each event is applied and queued for the store;
+        // what it tells people waits in the outbox until the store has committed it.
         let events = match decide(&self.state, actor, command, now_ms) {
             Ok(events) => events,
             Err(reason) => {
@@ -197,6 +238,8 @@ impl Hub {
         let mut membership_changed = false;
         for event in &events {
             event.apply_to(&mut self.state);
+            let json = serde_json::to_string(event).expect("events always serialise");
+            self.unsaved.events.push((self.state.seq, json));
             match event {
                 Event::ParticipantJoined { participant } => {
                     membership_changed = true;
@@ -230,6 +273,7 @@ impl Hub {
     fn admit(&mut self, conn: ConnId, id: ParticipantId) -> (ParticipantId, String) {
         let key = keys::capability();
         self.participant_keys.insert(key.clone(), id);
+        self.unsaved.participant_keys.push((key.clone(), id));
         if let Some(c) = self.conns.get_mut(&conn) {
             c.actor = Actor::Participant(id);
         }
@@ -311,62 +355,7 @@ impl Hub {
         }
         let f = frame(&msg(by));
         for id in targets {
-            self.send(id, f.clone());
-        }
-    }
-
-    fn current_presence(&self) -> Presence {
-        let mut participants = BTreeSet::new();
-        let mut presence = Presence::default();
-        for c in self.conns.values() {
-            match (c.role, c.actor) {
-                (Role::Facilitator, _) => presence.facilitators += 1,
-                (Role::Screen, _) => presence.screens += 1,
-                (_, Actor::Participant(id)) => {
-                    participants.insert(id);
-                }
-                _ => {}
-            }
-        }
-        presence.participants = participants.into_iter().collect();
-        presence
-    }
-
-    /// Announces presence to everyone when it changed; otherwise only to `newcomer`, if any.
-    fn sync_presence(&mut self, newcomer: Option<ConnId>) {
-        let now = self.current_presence();
-        let msg = frame(&ServerMsg::Presence {
-            presence: now.clone(),
-        });
-        if now != self.presence {
-            self.presence = now;
-            let all: Vec<ConnId> = self.conns.keys().copied().collect();
-            for conn in all {
-                self.send(conn, msg.clone());
-            }
-        } else if let Some(conn) = newcomer {
-            self.send(conn, msg);
-        }
-    }
-
-    /// Queues a frame for one connection without ever waiting: a connection whose queue is full has
-    /// fallen too far behind and is dropped, so it never slows the room.
-    fn send(&mut self, conn: ConnId, frame: Frame) {
-        let Some(c) = self.conns.get(&conn) else {
-            return;
-        };
-        match c.out.try_send(frame) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) => {
-                tracing::warn!(room = %self.room, conn, "dropping a connection that fell behind");
-                c.kick.cancel();
-                self.conns.remove(&conn);
-                self.dropped_any = true;
-            }
-            Err(TrySendError::Closed(_)) => {
-                self.conns.remove(&conn);
-                self.dropped_any = true;
-            }
+            self.queue(id, f.clone(), Class::Presence);
         }
     }
 }

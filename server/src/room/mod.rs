@@ -1,18 +1,30 @@
-//! Live rooms: the registry that finds a room by id or join code, and (in [`hub`]) the one task that
-//! owns each room's state and connections.
+//! Rooms: the registry of live rooms, which brings a stored room back to life on first use and lets
+//! it go when nobody has used it for a while; (in [`hub`]) what a room decides and tells; (in
+//! `task`) the task that owns each live room, persisting before it publishes.
+//!
+//! Every session is in the store from its creation on; the registry only caches the live ones. A
+//! room is live while its task runs: loading replays its stored events onto
+//! `RoomState::new(setup)`, unloading ends the task (the store already has everything).
 
+mod delivery;
 pub mod hub;
+mod task;
 
 use crate::keys;
+use crate::store::{SessionRecord, Store, StoreError};
 use dashmap::DashMap;
-use dashmap::mapref::entry::Entry;
-use hub::RoomMsg;
+use hub::{Hub, RoomMsg, now_ms};
+use koersbord_shared::domain::ParticipantId;
 use koersbord_shared::protocol::{Invite, JoinCodeFound, Role, SessionCreated};
-use koersbord_shared::room::RoomState;
+use koersbord_shared::room::{RoomState, Setup};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 /// How many messages may wait for a room's task. Readers wait when it is full, which slows only the
 /// connections talking to a busy room.
@@ -31,6 +43,9 @@ struct RoomKeys {
 pub struct RoomHandle {
     keys: Arc<RoomKeys>,
     inbox: mpsc::Sender<RoomMsg>,
+    /// Which run of the room this is, so an unloading task removes its own entry and never the
+    /// entry of the run that replaced it.
+    generation: u64,
 }
 
 impl RoomHandle {
@@ -49,7 +64,8 @@ impl RoomHandle {
     }
 
     /// Sends a message the room must not lose, waiting for room in its inbox. False once the room
-    /// has stopped.
+    /// has stopped. (A message may still be lost if the room unloads just after taking it: a
+    /// `Connect` then never gets its welcome, and the connection opens the room again.)
     pub async fn send(&self, msg: RoomMsg) -> bool {
         self.inbox.send(msg).await.is_ok()
     }
@@ -71,74 +87,148 @@ impl RoomHandle {
     }
 }
 
-/// Every live room, by id and by join code.
-#[derive(Default)]
+/// How many times a session is drawn before giving up: a clash of a 50-bit id or a 30-bit code
+/// with a stored session is rare, several in a row mean something else is wrong.
+const CREATE_ATTEMPTS: usize = 8;
+
+/// Every live room, by id, in front of the store that holds them all.
 pub struct Rooms {
-    by_id: DashMap<String, RoomHandle>,
-    /// Normalised join code → room id.
-    by_code: DashMap<String, String>,
+    live: Arc<DashMap<String, RoomHandle>>,
+    store: Store,
+    /// A room nobody is connected to unloads after this long.
+    idle_after: Duration,
+    /// Loads run one at a time, so two first hellos for one room never start two tasks. Loads are
+    /// rare (a first hello after a restart or an unload) and take milliseconds.
+    loading: tokio::sync::Mutex<()>,
     next_conn: AtomicU64,
+    next_generation: AtomicU64,
+    tasks: TaskTracker,
+    stop: CancellationToken,
 }
 
 impl Rooms {
-    /// Opens a room holding `state` and starts its task. Returns the room and its capabilities.
-    pub fn create(&self, state: RoomState) -> SessionCreated {
-        let keys = Arc::new(RoomKeys {
-            facilitator: keys::capability(),
-            join: keys::capability(),
-            screen: keys::capability(),
-        });
-        // Draw until the id is free; the entry holds its slot, so two creations never share one.
-        loop {
-            let id = keys::room_id();
-            if let Entry::Vacant(slot) = self.by_id.entry(id.clone()) {
-                let join_code = self.reserve_code(&id);
-                let invite = Invite {
-                    join_key: keys.join.clone(),
-                    join_code: join_code.clone(),
-                };
-                let (inbox, rx) = mpsc::channel(ROOM_INBOX);
-                hub::spawn(id.clone(), invite, state, rx);
-                slot.insert(RoomHandle {
-                    keys: keys.clone(),
-                    inbox,
-                });
-                tracing::info!(room = %id, "session created");
-                return SessionCreated {
-                    room: id,
-                    facilitator_key: keys.facilitator.clone(),
-                    join_key: keys.join.clone(),
-                    screen_key: keys.screen.clone(),
-                    join_code,
-                };
-            }
+    pub fn new(store: Store, idle_after: Duration) -> Rooms {
+        Rooms {
+            live: Arc::default(),
+            store,
+            idle_after,
+            loading: tokio::sync::Mutex::new(()),
+            next_conn: AtomicU64::new(0),
+            next_generation: AtomicU64::new(0),
+            tasks: TaskTracker::new(),
+            stop: CancellationToken::new(),
         }
     }
 
-    /// A join code no live room uses, now pointing at `room`.
-    fn reserve_code(&self, room: &str) -> String {
-        loop {
-            let code = keys::join_code();
-            if let Entry::Vacant(slot) = self.by_code.entry(code.clone()) {
-                slot.insert(room.to_owned());
-                return code;
+    /// Stores a new session, then opens its room. Answers once the session is durable.
+    pub async fn create(&self, setup: Setup) -> Result<SessionCreated, StoreError> {
+        for _ in 0..CREATE_ATTEMPTS {
+            let session = SessionRecord {
+                room: keys::room_id(),
+                facilitator_key: keys::capability(),
+                join_key: keys::capability(),
+                screen_key: keys::capability(),
+                join_code: keys::join_code(),
+                created_at_ms: now_ms(),
+                setup: setup.clone(),
+            };
+            // The store's keys make ids and join codes unique across every session ever created.
+            if !self.store.create_session(session.clone()).await? {
+                continue;
             }
+            let created = SessionCreated {
+                room: session.room.clone(),
+                facilitator_key: session.facilitator_key.clone(),
+                join_key: session.join_key.clone(),
+                screen_key: session.screen_key.clone(),
+                join_code: session.join_code.clone(),
+            };
+            let state = RoomState::new(session.setup.clone());
+            self.start(session, state, HashMap::new());
+            tracing::info!(room = %created.room, "session created");
+            return Ok(created);
         }
+        Err(StoreError::Corrupt(
+            "no free room id or join code after several draws".into(),
+        ))
+    }
+
+    /// The live room with this id, loading it from the store if it is not live. `None` if no such
+    /// session was ever created.
+    pub async fn open(&self, id: &str) -> Result<Option<RoomHandle>, StoreError> {
+        if let Some(room) = self.get(id) {
+            return Ok(Some(room));
+        }
+        // Anything that cannot be a room id needs no trip to the database.
+        if !keys::looks_like_room_id(id) {
+            return Ok(None);
+        }
+        let _one_at_a_time = self.loading.lock().await;
+        if let Some(room) = self.get(id) {
+            return Ok(Some(room));
+        }
+        if self.stop.is_cancelled() {
+            return Err(StoreError::Closed);
+        }
+        let Some(stored) = self.store.load_room(id).await? else {
+            return Ok(None);
+        };
+        let mut state = RoomState::new(stored.session.setup.clone());
+        for event in &stored.events {
+            event.apply_to(&mut state);
+        }
+        let keys = stored.participant_keys.into_iter().collect();
+        tracing::info!(room = %id, events = stored.events.len(), "room loaded");
+        Ok(Some(self.start(stored.session, state, keys)))
+    }
+
+    /// Starts the task that owns a room and makes it findable.
+    fn start(
+        &self,
+        session: SessionRecord,
+        state: RoomState,
+        participant_keys: HashMap<String, ParticipantId>,
+    ) -> RoomHandle {
+        let (inbox, rx) = mpsc::channel(ROOM_INBOX);
+        let handle = RoomHandle {
+            keys: Arc::new(RoomKeys {
+                facilitator: session.facilitator_key,
+                join: session.join_key.clone(),
+                screen: session.screen_key,
+            }),
+            inbox,
+            generation: self.next_generation.fetch_add(1, Ordering::Relaxed),
+        };
+        let invite = Invite {
+            join_key: session.join_key,
+            join_code: session.join_code,
+        };
+        let hub = Hub::new(session.room.clone(), invite, state, participant_keys);
+        self.live.insert(session.room, handle.clone());
+        self.tasks.spawn(task::run(task::Running {
+            hub,
+            inbox: rx,
+            store: self.store.clone(),
+            live: self.live.clone(),
+            generation: handle.generation,
+            idle_after: self.idle_after,
+            stop: self.stop.clone(),
+        }));
+        handle
     }
 
     pub fn get(&self, id: &str) -> Option<RoomHandle> {
-        self.by_id.get(id).map(|r| r.clone())
+        self.live.get(id).map(|r| r.clone())
     }
 
-    /// The room behind a typed join code, if it is live.
-    pub fn find_code(&self, typed: &str) -> Option<JoinCodeFound> {
+    /// The room behind a typed join code, live or stored.
+    pub async fn find_code(&self, typed: &str) -> Result<Option<JoinCodeFound>, StoreError> {
         let code = keys::normalize_join_code(typed);
-        let id = self.by_code.get(&code)?.clone();
-        let room = self.get(&id)?;
-        Some(JoinCodeFound {
-            room: id,
-            join_key: room.keys.join.clone(),
-        })
+        if code.len() != keys::JOIN_CODE_LEN {
+            return Ok(None);
+        }
+        let found = self.store.find_code(&code).await?;
+        Ok(found.map(|(room, join_key)| JoinCodeFound { room, join_key }))
     }
 
     /// A process-wide unique number for a new connection, used in logs and by room tasks.
@@ -146,7 +236,31 @@ impl Rooms {
         self.next_conn.fetch_add(1, Ordering::Relaxed) + 1
     }
 
+    /// How many rooms are live (in memory) now.
     pub fn count(&self) -> usize {
-        self.by_id.len()
+        self.live.len()
+    }
+
+    /// Ends every room's task once it has committed what it is working on, waiting up to `grace`.
+    /// After this no room loads again.
+    pub async fn stop(&self, grace: Duration) {
+        let _no_more_loads = self.loading.lock().await;
+        self.stop.cancel();
+        self.tasks.close();
+        if tokio::time::timeout(grace, self.tasks.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                left = self.tasks.len(),
+                "rooms still busy after the grace time"
+            );
+        }
     }
 }
+
+#[cfg(test)]
+mod fuzz_tests;
+
+#[cfg(test)]
+mod rooms_tests;

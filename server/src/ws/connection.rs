@@ -2,6 +2,10 @@
 //! the room, a writer drains the connection's queue (filled by the room) into the socket. Both run
 //! in one `select!`, so when either ends, or the room drops us, or the server stops, the other ends
 //! too and the socket gets a typed goodbye.
+//!
+//! The connection holds only a weak handle to its own queue: the room holds the strong one, so when
+//! the room drops the connection (too slow) or ends (its store failed), the queue closes and the
+//! writer notices.
 
 use super::budget::{Budget, Verdict};
 use crate::App;
@@ -12,9 +16,10 @@ use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ProtocolError, Role, ServerMsg};
+use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ProtocolError, ServerMsg};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
+use tokio::sync::mpsc::WeakSender;
 use tokio::time::timeout;
 use tokio_util::sync::CancellationToken;
 
@@ -32,7 +37,13 @@ enum Ending {
     Idle,
     ShuttingDown,
     Fatal(ProtocolError),
+    /// The room ended under us (its store failed) or could not be opened: close with 1011, the
+    /// client reconnects and the room loads again from what was stored.
+    ServerError,
 }
+
+/// How often a hello is retried against a room that unloaded just as it arrived.
+const OPEN_ATTEMPTS: usize = 3;
 
 pub(crate) async fn run(socket: WebSocket, app: App) {
     let (mut sink, mut stream) = socket.split();
@@ -63,30 +74,62 @@ async fn live(sink: &mut Sink, stream: &mut Stream, app: &App, conn: ConnId) -> 
         Ok(Err(ending)) => return ending,
         Ok(Ok(text)) => text,
     };
-    let (room, role, participant_key) = match admit(app, &hello) {
-        Ok(admitted) => admitted,
+    let hello = match read_hello(&hello) {
+        Ok(hello) => hello,
         Err(e) => return Ending::Fatal(e),
     };
-    let (out, mut queue) = mpsc::channel(tuning.outgoing_queue);
     let kick = CancellationToken::new();
-    let connect = RoomMsg::Connect {
-        conn,
-        role,
-        participant_key,
-        out: out.clone(),
-        kick: kick.clone(),
+    let mut attempts = 0;
+    let (room, out, mut queue, welcome) = loop {
+        attempts += 1;
+        let room = match app.rooms.open(&hello.room).await {
+            Ok(Some(room)) => room,
+            Ok(None) => return Ending::Fatal(ProtocolError::UnknownRoom),
+            Err(e) => {
+                tracing::error!(conn, error = %e, "cannot open a room");
+                return Ending::ServerError;
+            }
+        };
+        let Some(role) = room.role_for(&hello.key) else {
+            return Ending::Fatal(ProtocolError::BadKey);
+        };
+        let (out, mut queue) = mpsc::channel(tuning.outgoing_queue);
+        let weak = out.downgrade();
+        let connect = RoomMsg::Connect {
+            conn,
+            role,
+            participant_key: hello.participant_key.clone(),
+            out,
+            kick: kick.clone(),
+        };
+        // The room answers with a welcome. If it unloaded just as it took our message, the queue
+        // closes unanswered; the room is then out of the registry and opening it loads it anew.
+        if room.send(connect).await
+            && let Some(welcome) = queue.recv().await
+        {
+            break (room, weak, queue, welcome);
+        }
+        if attempts == OPEN_ATTEMPTS {
+            return Ending::ServerError;
+        }
     };
-    if !room.send(connect).await {
-        return Ending::Fatal(ProtocolError::UnknownRoom);
-    }
     let _attached = Attached {
         room: room.clone(),
         conn,
     };
-    tokio::select! {
+    if sink.send(Message::Text(welcome)).await.is_err() {
+        return Ending::Gone;
+    }
+    let ending = tokio::select! {
         ending = read(stream, &room, conn, &out, tuning) => ending,
         ending = write(sink, &mut queue, tuning.ping_interval) => ending,
         _ = kick.cancelled() => Ending::Fatal(ProtocolError::TooSlow),
+    };
+    // The room cancels the kick, then lets go of the queue: whichever the select saw first.
+    if kick.is_cancelled() {
+        Ending::Fatal(ProtocolError::TooSlow)
+    } else {
+        ending
     }
 }
 
@@ -103,9 +146,15 @@ async fn first_text(stream: &mut Stream) -> Result<String, Ending> {
     }
 }
 
-/// Checks a hello: protocol version, room, key. Returns the room, the key's role and the
-/// participant key to restore, if any.
-fn admit(app: &App, hello: &str) -> Result<(RoomHandle, Role, Option<String>), ProtocolError> {
+/// What a valid hello asks for.
+struct Hello {
+    room: String,
+    key: String,
+    participant_key: Option<String>,
+}
+
+/// Checks a hello's shape and protocol version; the room and key are checked against the room.
+fn read_hello(hello: &str) -> Result<Hello, ProtocolError> {
     let Ok(ClientMsg::Hello {
         protocol_version,
         room,
@@ -124,9 +173,11 @@ fn admit(app: &App, hello: &str) -> Result<(RoomHandle, Role, Option<String>), P
             server: PROTOCOL_VERSION,
         });
     }
-    let room = app.rooms.get(&room).ok_or(ProtocolError::UnknownRoom)?;
-    let role = room.role_for(&key).ok_or(ProtocolError::BadKey)?;
-    Ok((room, role, participant_key))
+    Ok(Hello {
+        room,
+        key,
+        participant_key,
+    })
 }
 
 /// Reads until the client leaves, misbehaves beyond repair or goes quiet.
@@ -134,7 +185,7 @@ async fn read(
     stream: &mut Stream,
     room: &RoomHandle,
     conn: ConnId,
-    out: &mpsc::Sender<Frame>,
+    out: &WeakSender<Frame>,
     tuning: &Tuning,
 ) -> Ending {
     let mut budget = Budget::new(tuning, Instant::now());
@@ -210,15 +261,19 @@ async fn read(
                     nonce,
                     server_time_ms: now_ms(),
                 };
-                let _ = out.try_send(Frame::from(pong.encode()));
+                if let Some(out) = out.upgrade() {
+                    let _ = out.try_send(Frame::from(pong.encode()));
+                }
             }
         }
     }
 }
 
 /// Sends a non-fatal error to this connection. If its queue is full the room drops it anyway.
-fn tell(out: &mpsc::Sender<Frame>, error: ProtocolError) {
-    let _ = out.try_send(Frame::from(ServerMsg::Error { error }.encode()));
+fn tell(out: &WeakSender<Frame>, error: ProtocolError) {
+    if let Some(out) = out.upgrade() {
+        let _ = out.try_send(Frame::from(ServerMsg::Error { error }.encode()));
+    }
 }
 
 /// Drains the queue into the socket, batching what is already waiting into one flush, and pings
@@ -229,7 +284,8 @@ async fn write(sink: &mut Sink, queue: &mut mpsc::Receiver<Frame>, ping_every: D
         let sent = tokio::select! {
             frame = queue.recv() => match frame {
                 Some(frame) => send_batch(sink, frame, queue).await,
-                None => return Ending::Gone,
+                // The room let go of us: it dropped us for being slow (see the kick) or it ended.
+                None => return Ending::ServerError,
             },
             _ = ping.tick() => sink.send(Message::Ping(Bytes::new())).await,
         };
@@ -286,6 +342,7 @@ async fn goodbye(sink: &mut Sink, stream: &mut Stream, ending: Ending, conn: Con
     let (error, code, reason) = match ending {
         Ending::Gone => return,
         Ending::Idle => (None, 1000, "idle"),
+        Ending::ServerError => (None, 1011, "server_error"),
         Ending::ShuttingDown => {
             let (code, reason) = close_for(&ProtocolError::ShuttingDown);
             (Some(ProtocolError::ShuttingDown), code, reason)

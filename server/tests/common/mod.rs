@@ -2,15 +2,19 @@
 //! that speaks protocol v1.
 #![allow(dead_code)] // Each test binary uses its own part of this module.
 
+pub mod binary;
+mod http_client;
+
+pub use http_client::{HttpResponse, http};
+
 use futures_util::{SinkExt, StreamExt};
-use koersbord_server::{Config, Tuning, serve};
+use koersbord_server::{Config, Monitor, Server, Tuning};
 use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ServerMsg, SessionCreated};
 use koersbord_shared::room::{Command, RoomState};
 use koersbord_shared::{ParticipantId, Side};
-use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -25,6 +29,11 @@ pub struct TestServer {
     pub addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     pub task: Option<JoinHandle<anyhow::Result<()>>>,
+    pub monitor: Monitor,
+    /// What it was started with, its database path included, for [`TestServer::restart`].
+    pub config: Config,
+    /// The temporary directory of the database, kept as long as any server of this test uses it.
+    _dir: Option<Arc<tempfile::TempDir>>,
 }
 
 impl TestServer {
@@ -38,22 +47,44 @@ impl TestServer {
         TestServer::with(config).await
     }
 
+    /// A server on `config`; without a `db` it gets a fresh database in a temporary directory.
     pub async fn with(mut config: Config) -> TestServer {
         if config.dist == Config::default().dist {
             // Never pick up a real dist/ from the working directory.
             config.dist = "/nonexistent/koersbord-dist".into();
         }
+        let mut dir = None;
+        if config.db.is_none() {
+            let d = tempfile::tempdir().unwrap();
+            config.db = Some(d.path().join("db.sqlite3"));
+            dir = Some(Arc::new(d));
+        }
+        TestServer::launch(config, dir).await
+    }
+
+    async fn launch(config: Config, dir: Option<Arc<tempfile::TempDir>>) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let server = Server::open(config.clone(), listener).unwrap();
+        let monitor = server.monitor();
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(serve(config, listener, async move {
+        let task = tokio::spawn(server.run(async move {
             let _ = stopped.await;
         }));
         TestServer {
             addr,
             stop: Some(stop),
             task: Some(task),
+            monitor,
+            config,
+            _dir: dir,
         }
+    }
+
+    /// Stops this server cleanly and starts a new one on the same database (on a new port).
+    pub async fn restart(mut self) -> TestServer {
+        self.stop().await.expect("serve ends cleanly");
+        TestServer::launch(self.config.clone(), self._dir.clone()).await
     }
 
     /// Asks the server to stop and returns how its `serve` call ended.
@@ -74,15 +105,7 @@ impl TestServer {
     }
 
     pub async fn create_session(&self) -> SessionCreated {
-        let r = self
-            .http(
-                "POST",
-                "/api/sessions",
-                Some(r#"{"title":"Test","ambition":"Samen"}"#),
-            )
-            .await;
-        assert_eq!(r.status, 201, "{}", r.body);
-        serde_json::from_str(&r.body).unwrap()
+        create_session(self.addr).await
     }
 
     pub async fn client(&self) -> Client {
@@ -96,16 +119,7 @@ impl TestServer {
         key: &str,
         participant_key: Option<&str>,
     ) -> (Client, ServerMsg) {
-        let mut c = self.client().await;
-        c.hello(room, key, participant_key).await;
-        let welcome = c.recv().await;
-        assert!(matches!(welcome, ServerMsg::Welcome { .. }), "{welcome:?}");
-        let presence = c.recv().await;
-        assert!(
-            matches!(presence, ServerMsg::Presence { .. }),
-            "{presence:?}"
-        );
-        (c, welcome)
+        hello(&self.ws_url(), room, key, participant_key).await
     }
 
     /// A participant who joined: the client, their id and their participant key.
@@ -139,85 +153,37 @@ impl TestServer {
     }
 }
 
-pub struct HttpResponse {
-    pub status: u16,
-    /// Lowercased names.
-    pub headers: HashMap<String, String>,
-    pub body: String,
+/// Creates a session on the server at `addr`.
+pub async fn create_session(addr: SocketAddr) -> SessionCreated {
+    let r = http(
+        addr,
+        "POST",
+        "/api/sessions",
+        &[],
+        Some(r#"{"title":"Test","ambition":"Samen"}"#),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    serde_json::from_str(&r.body).unwrap()
 }
 
-/// One HTTP/1.1 request on a fresh connection, read until the server closes it.
-pub async fn http(
-    addr: SocketAddr,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: Option<&str>,
-) -> HttpResponse {
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    let body = body.unwrap_or("");
-    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    if method == "POST" {
-        request.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
-            body.len()
-        ));
-    }
-    request.push_str("\r\n");
-    request.push_str(body);
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    tokio::time::timeout(WAIT, stream.read_to_end(&mut raw))
-        .await
-        .unwrap()
-        .unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("header end");
-    let head = String::from_utf8(raw[..split].to_vec()).unwrap();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers: HashMap<String, String> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let mut body = raw[split + 4..].to_vec();
-    if headers
-        .get("transfer-encoding")
-        .is_some_and(|t| t == "chunked")
-    {
-        body = unchunk(&body);
-    }
-    HttpResponse {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    }
-}
-
-fn unchunk(mut raw: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = raw.windows(2).position(|w| w == b"\r\n").unwrap();
-        let size = usize::from_str_radix(std::str::from_utf8(&raw[..line_end]).unwrap().trim(), 16)
-            .unwrap();
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&raw[line_end + 2..line_end + 2 + size]);
-        raw = &raw[line_end + 2 + size + 2..];
-    }
+/// A client at `url` that said hello with `key` and read its welcome and presence.
+pub async fn hello(
+    url: &str,
+    room: &str,
+    key: &str,
+    participant_key: Option<&str>,
+) -> (Client, ServerMsg) {
+    let mut c = Client::connect(url).await;
+    c.hello(room, key, participant_key).await;
+    let welcome = c.recv().await;
+    assert!(matches!(welcome, ServerMsg::Welcome { .. }), "{welcome:?}");
+    let presence = c.recv().await;
+    assert!(
+        matches!(presence, ServerMsg::Presence { .. }),
+        "{presence:?}"
+    );
+    (c, welcome)
 }
 
 pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;

@@ -1,0 +1,234 @@
+//! `cargo xtask build`: the wasm client into `dist/`.
+//!
+//! 1. check that Cargo.lock pins one wasm-bindgen version for the library and the CLI support;
+//! 2. make sure the `wasm32-unknown-unknown` target is installed;
+//! 3. `cargo build -p koersbord-frontend --target wasm32-unknown-unknown --profile wasm-release`;
+//! 4. wasm-bindgen (as a library, `--target web`) into `dist/koersbord-frontend-HASH{.js,_bg.wasm}`;
+//! 5. `dist/boot-HASH.js` (starts the client) and `dist/index.html` from `frontend/index.html`,
+//!    plus a copy of `frontend/static/**`;
+//! 6. gzip beside every text and wasm file, and print the sizes.
+//!
+//! Everything but `index.html` (and the unversioned names of static files) carries a content hash
+//! in its name or URL, so the server may cache it forever.
+
+use crate::util::{self, cargo, run};
+use crate::{compress, html, lockfile};
+use anyhow::{Context, Result, bail};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+pub const PACKAGE: &str = "koersbord-frontend";
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const PROFILE: &str = "wasm-release";
+
+/// Builds the client into `dist/` and returns that directory (absolute).
+pub fn build() -> Result<PathBuf> {
+    let start = Instant::now();
+    let root = util::root();
+
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
+    let bindgen_version = lockfile::check_bindgen(&lock)?;
+    ensure_wasm_target()?;
+
+    run(cargo([
+        "build",
+        "-p",
+        PACKAGE,
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        PROFILE,
+    ]))?;
+    let wasm = util::target_dir()
+        .join(WASM_TARGET)
+        .join(PROFILE)
+        .join(format!("{PACKAGE}.wasm"));
+    let input = std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
+
+    let hash = short_hash(&(bindgen_version.as_str(), &input[..]));
+    let stem = format!("{PACKAGE}-{hash}");
+    let dist = util::dist_dir();
+    if dist.exists() {
+        std::fs::remove_dir_all(&dist).with_context(|| format!("clearing {}", dist.display()))?;
+    }
+    std::fs::create_dir_all(&dist)?;
+
+    println!("$ wasm-bindgen {bindgen_version} --target web → dist/{stem}.js");
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .out_name(&stem)
+        .web(true)?
+        .typescript(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .generate(&dist)
+        .context("wasm-bindgen")?;
+
+    // The boot module is named after its content, which names the glue and the wasm.
+    let (glue, wasm) = (format!("/{stem}.js"), format!("/{stem}_bg.wasm"));
+    let boot_code = html::boot_js(&glue, &wasm);
+    let boot = format!("/boot-{}.js", short_hash(boot_code.as_str()));
+    std::fs::write(dist.join(&boot[1..]), boot_code)?;
+    let assets = html::Assets {
+        boot: &boot,
+        glue: &glue,
+        wasm: &wasm,
+    };
+
+    let frontend = root.join("frontend");
+    let statics = copy_static(&frontend.join("static"), &dist)?;
+    let template_path = frontend.join("index.html");
+    let template = match std::fs::read_to_string(&template_path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => html::DEFAULT_TEMPLATE.to_string(),
+        Err(e) => return Err(e).context(format!("reading {}", template_path.display())),
+    };
+    let page = html::render(&template, &assets, &statics);
+    let inline = html::inline_scripts(&page);
+    if inline > 0 {
+        println!(
+            "warning: frontend/index.html has {inline} inline <script> element(s): \
+             the Content-Security-Policy will refuse to run them"
+        );
+    }
+    std::fs::write(dist.join("index.html"), page)?;
+
+    let sizes = compress::gzip_dir(&dist)?;
+    print_sizes(&sizes);
+    println!(
+        "client built in {} → {}",
+        util::duration(start.elapsed()),
+        dist.display()
+    );
+    Ok(dist)
+}
+
+/// Installs `wasm32-unknown-unknown` with rustup when the toolchain lacks it.
+fn ensure_wasm_target() -> Result<()> {
+    let output = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output();
+    let output = match output {
+        Ok(output) if output.status.success() => output,
+        _ => bail!(
+            "`rustup target list --installed` failed: is rustup installed? The client needs the \
+             {WASM_TARGET} target of the toolchain (`rustup target add {WASM_TARGET}`)"
+        ),
+    };
+    let installed = String::from_utf8_lossy(&output.stdout);
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    println!("the {WASM_TARGET} target is missing: installing it");
+    run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// Copies `frontend/static/**` into `dist/`; returns (URL path, content hash) of each file.
+fn copy_static(from: &Path, dist: &Path) -> Result<Vec<(String, String)>> {
+    if !from.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    compress::walk(from, &mut files)?;
+    files.sort();
+    let mut statics = Vec::new();
+    for file in files {
+        let rel = file.strip_prefix(from).expect("walk stays below from");
+        let to = dist.join(rel);
+        if to.exists() || rel == Path::new("index.html") {
+            bail!(
+                "frontend/static/{} collides with a file xtask writes into dist/",
+                rel.display()
+            );
+        }
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let data = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+        std::fs::write(&to, &data).with_context(|| format!("writing {}", to.display()))?;
+        let url = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        statics.push((format!("/{url}"), short_hash(&data[..])));
+    }
+    Ok(statics)
+}
+
+/// Ten hex digits of a content hash: enough to tell builds apart, short enough to read.
+fn short_hash<T: Hash + ?Sized>(value: &T) -> String {
+    // `DefaultHasher::new()` has fixed keys: the same input gives the same name on every build
+    // with this toolchain (a new toolchain may change it, which only costs one cache miss).
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.hash(&mut hasher);
+    format!("{:016x}", hasher.finish())[..10].to_string()
+}
+
+fn print_sizes(sizes: &[compress::FileSize]) {
+    let width = sizes.iter().map(|s| s.path.len()).max().unwrap_or(4).max(4);
+    println!("\n  {:width$}  {:>10}  {:>10}", "file", "raw", "gzip");
+    for s in sizes {
+        let gzip = s.gzip.map_or("-".to_string(), util::size);
+        println!(
+            "  {:width$}  {:>10}  {:>10}",
+            s.path,
+            util::size(s.raw),
+            gzip
+        );
+    }
+    let sum = |ext: &str| {
+        sizes
+            .iter()
+            .filter(|s| s.path.ends_with(ext))
+            .fold((0, 0), |(raw, wire), s| (raw + s.raw, wire + s.wire()))
+    };
+    let (wasm_raw, wasm_gz) = sum(".wasm");
+    let (js_raw, js_gz) = sum(".js");
+    let total: u64 = sizes.iter().map(compress::FileSize::wire).sum();
+    println!(
+        "\n  wasm {} (gzip {}) · JS {} (gzip {}) · everything over the wire, gzip: {}\n",
+        util::size(wasm_raw),
+        util::size(wasm_gz),
+        util::size(js_raw),
+        util::size(js_gz),
+        util::size(total)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_stable_and_short() {
+        let a = short_hash(&("0.2.130", &b"wasm"[..]));
+        assert_eq!(a.len(), 10);
+        assert_eq!(a, short_hash(&("0.2.130", &b"wasm"[..])));
+        assert_ne!(a, short_hash(&("0.2.131", &b"wasm"[..])));
+    }
+
+    #[test]
+    fn static_files_are_copied_with_their_hash() {
+        let base = std::env::temp_dir().join(format!("xtask-static-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let (from, dist) = (base.join("static"), base.join("dist"));
+        std::fs::create_dir_all(from.join("img")).unwrap();
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::write(from.join("style.css"), "body{}").unwrap();
+        std::fs::write(from.join("img/logo.svg"), "<svg/>").unwrap();
+        let statics = copy_static(&from, &dist).unwrap();
+        let paths: Vec<_> = statics.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths, ["/img/logo.svg", "/style.css"]);
+        assert_eq!(
+            std::fs::read_to_string(dist.join("img/logo.svg")).unwrap(),
+            "<svg/>"
+        );
+        assert_eq!(statics[1].1, short_hash(&b"body{}"[..]));
+        std::fs::write(from.join("index.html"), "x").unwrap();
+        assert!(copy_static(&from, &base.join("dist2")).is_err());
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+}

@@ -1,0 +1,154 @@
+//! Gzip every compressible file of `dist/` beside itself (`x.wasm` → `x.wasm.gz`): the server
+//! serves those with tower-http's `precompressed_gzip()` and compresses nothing at run time.
+
+use anyhow::{Context, Result};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// One file of the build and what it costs over the wire.
+pub struct FileSize {
+    /// Relative to `dist/`, with `/` separators.
+    pub path: String,
+    pub raw: u64,
+    /// `None` when the file is not compressed (an image, a font, or gzip did not help).
+    pub gzip: Option<u64>,
+}
+
+impl FileSize {
+    /// What a browser that accepts gzip downloads.
+    pub fn wire(&self) -> u64 {
+        self.gzip.unwrap_or(self.raw)
+    }
+}
+
+/// Text and wasm compress well; images and fonts are compressed already.
+pub fn compressible(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    matches!(
+        ext.to_ascii_lowercase().as_str(),
+        "wasm"
+            | "js"
+            | "mjs"
+            | "css"
+            | "html"
+            | "htm"
+            | "svg"
+            | "json"
+            | "webmanifest"
+            | "txt"
+            | "xml"
+            | "map"
+            | "ico"
+            | "ttf"
+            | "otf"
+    )
+}
+
+/// Gzip with the best compression.
+pub fn gzip(data: &[u8]) -> Result<Vec<u8>> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(data.len() / 3), Compression::best());
+    encoder.write_all(data)?;
+    Ok(encoder.finish()?)
+}
+
+/// Writes `x.gz` beside every compressible file under `dir` (when it is smaller) and returns
+/// the sizes of all files, sorted by path.
+pub fn gzip_dir(dir: &Path) -> Result<Vec<FileSize>> {
+    let mut files = Vec::new();
+    walk(dir, &mut files)?;
+    files.sort();
+    let mut sizes = Vec::new();
+    for file in files {
+        if file.extension().is_some_and(|e| e == "gz") {
+            continue;
+        }
+        let data = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+        let mut gzip_len = None;
+        if compressible(&file) {
+            let packed = gzip(&data)?;
+            if packed.len() < data.len() {
+                let mut gz = file.clone().into_os_string();
+                gz.push(".gz");
+                std::fs::write(&gz, &packed)
+                    .with_context(|| format!("writing {}", Path::new(&gz).display()))?;
+                gzip_len = Some(packed.len() as u64);
+            }
+        }
+        let path = file
+            .strip_prefix(dir)
+            .expect("walk stays below dir")
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        sizes.push(FileSize {
+            path,
+            raw: data.len() as u64,
+            gzip: gzip_len,
+        });
+    }
+    Ok(sizes)
+}
+
+/// Every file below `dir`, recursively.
+pub fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::read::GzDecoder;
+    use std::io::Read;
+
+    #[test]
+    fn gzip_round_trips() {
+        let text = "koersbord ".repeat(100);
+        let packed = gzip(text.as_bytes()).unwrap();
+        assert!(packed.len() < text.len());
+        let mut back = String::new();
+        GzDecoder::new(&packed[..])
+            .read_to_string(&mut back)
+            .unwrap();
+        assert_eq!(back, text);
+    }
+
+    #[test]
+    fn only_text_and_wasm_are_compressed() {
+        assert!(compressible(Path::new("a/x_bg.wasm")));
+        assert!(compressible(Path::new("index.HTML")));
+        assert!(!compressible(Path::new("logo.png")));
+        assert!(!compressible(Path::new("font.woff2")));
+        assert!(!compressible(Path::new("x.wasm.gz")));
+    }
+
+    #[test]
+    fn gzip_dir_writes_beside_and_skips_what_does_not_shrink() {
+        let dir = std::env::temp_dir().join(format!("xtask-gzip-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("big.js"), "let a = 1;\n".repeat(200)).unwrap();
+        std::fs::write(dir.join("sub/tiny.css"), "a{}").unwrap();
+        std::fs::write(dir.join("pic.png"), [0u8; 500]).unwrap();
+        let sizes = gzip_dir(&dir).unwrap();
+        let paths: Vec<_> = sizes.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(paths, ["big.js", "pic.png", "sub/tiny.css"]);
+        assert!(dir.join("big.js.gz").is_file());
+        assert!(!dir.join("sub/tiny.css.gz").exists());
+        assert!(!dir.join("pic.png.gz").exists());
+        assert!(sizes[0].gzip.unwrap() < sizes[0].raw);
+        assert_eq!(sizes[2].wire(), 3);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,172 @@
+//! `dist/index.html` from the frontend's template.
+//!
+//! The template is `frontend/index.html` (or [`DEFAULT_TEMPLATE`]). xtask adds the tags that load
+//! the client: at the marker `<!-- koersbord:boot -->` if the template has one, otherwise just
+//! before `</head>`. The client starts from an external module (`/boot-HASH.js`): the
+//! Content-Security-Policy forbids inline scripts. References to files copied from
+//! `frontend/static/` (`href="/style.css"`) get `?v=HASH` so a new version is never hidden by a
+//! cache.
+
+/// Where the loading tags go, when the template wants them somewhere else than the end of `<head>`.
+pub const BOOT_MARKER: &str = "<!-- koersbord:boot -->";
+
+/// Used when the frontend has no `index.html` of its own.
+pub const DEFAULT_TEMPLATE: &str = r#"<!doctype html>
+<html lang="nl">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Koersbord</title>
+</head>
+<body></body>
+</html>
+"#;
+
+/// The files of one client build, as absolute URL paths.
+pub struct Assets<'a> {
+    /// The module that starts the client (`/boot-HASH.js`).
+    pub boot: &'a str,
+    /// The wasm-bindgen JS glue (`/koersbord-frontend-HASH.js`).
+    pub glue: &'a str,
+    /// The wasm (`/koersbord-frontend-HASH_bg.wasm`).
+    pub wasm: &'a str,
+}
+
+/// The loading tags: preload the glue and the wasm in parallel with the boot module.
+pub fn boot_tags(assets: &Assets) -> String {
+    format!(
+        "<link rel=\"modulepreload\" href=\"{glue}\">\n\
+         <link rel=\"preload\" href=\"{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n\
+         <script type=\"module\" src=\"{boot}\"></script>\n",
+        glue = assets.glue,
+        wasm = assets.wasm,
+        boot = assets.boot,
+    )
+}
+
+/// The boot module: imports the glue and starts the client with the wasm at `wasm` (the glue
+/// that `wasm-bindgen-cli-support` writes has no default path).
+pub fn boot_js(glue: &str, wasm: &str) -> String {
+    format!("import init from '{glue}';\ninit({{ module_or_path: '{wasm}' }});\n")
+}
+
+/// The page: the template with the loading tags in place and versioned static references.
+/// `statics` are (URL path, content hash) of every file copied from `frontend/static/`.
+pub fn render(template: &str, assets: &Assets, statics: &[(String, String)]) -> String {
+    let tags = boot_tags(assets);
+    let mut page = if template.contains(BOOT_MARKER) {
+        template.replacen(BOOT_MARKER, tags.trim_end(), 1)
+    } else if let Some(at) = find_ignore_case(template, "</head>") {
+        format!("{}{tags}{}", &template[..at], &template[at..])
+    } else if let Some(at) = find_ignore_case(template, "<body") {
+        format!("{}{tags}{}", &template[..at], &template[at..])
+    } else {
+        format!("{template}\n{tags}")
+    };
+    for (path, hash) in statics {
+        for quote in ['"', '\''] {
+            page = page.replace(
+                &format!("{quote}{path}{quote}"),
+                &format!("{quote}{path}?v={hash}{quote}"),
+            );
+        }
+    }
+    page
+}
+
+/// How many `<script>` elements have no `src`: inline code the CSP will refuse to run.
+pub fn inline_scripts(html: &str) -> usize {
+    let lower = html.to_ascii_lowercase();
+    lower
+        .match_indices("<script")
+        .filter(|(at, _)| {
+            let tag_end = lower[*at..].find('>').map_or(lower.len(), |e| at + e);
+            let tag = &lower[*at..tag_end];
+            !tag.contains(" src=") && !tag.contains("type=\"application/ld+json\"")
+        })
+        .count()
+}
+
+fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
+    haystack.to_ascii_lowercase().find(needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ASSETS: Assets = Assets {
+        boot: "/boot-abc.js",
+        glue: "/koersbord-frontend-abc.js",
+        wasm: "/koersbord-frontend-abc_bg.wasm",
+    };
+
+    #[test]
+    fn tags_go_before_the_end_of_head() {
+        let page = render(DEFAULT_TEMPLATE, &ASSETS, &[]);
+        let script = page.find(r#"<script type="module" src="/boot-abc.js"></script>"#);
+        let head_end = page.find("</head>");
+        assert!(script.is_some() && head_end.is_some(), "{page}");
+        assert!(script < head_end, "{page}");
+        assert!(page.contains(r#"<link rel="modulepreload" href="/koersbord-frontend-abc.js">"#));
+        assert!(page.contains(r#"href="/koersbord-frontend-abc_bg.wasm" as="fetch""#));
+        assert_eq!(inline_scripts(&page), 0);
+    }
+
+    #[test]
+    fn the_marker_places_the_tags() {
+        let template = "<HTML><HEAD><!-- koersbord:boot --><title>x</title></HEAD></HTML>";
+        let page = render(template, &ASSETS, &[]);
+        assert!(!page.contains(BOOT_MARKER));
+        assert!(page.find("/boot-abc.js").unwrap() < page.find("<title>").unwrap());
+    }
+
+    #[test]
+    fn upper_case_head_is_found() {
+        let page = render("<HTML><HEAD></HEAD><BODY></BODY></HTML>", &ASSETS, &[]);
+        assert!(page.find("/boot-abc.js").unwrap() < page.find("</HEAD>").unwrap());
+    }
+
+    #[test]
+    fn a_fragment_without_head_still_loads() {
+        let page = render("<p>hallo</p>", &ASSETS, &[]);
+        assert!(page.starts_with("<p>hallo</p>"));
+        assert!(page.contains("/boot-abc.js"));
+    }
+
+    #[test]
+    fn static_references_get_a_version() {
+        let template = r#"<head><link rel=stylesheet href="/style.css"><link rel=icon href='/img/icon.svg'><link href="/style.css.map"></head>"#;
+        let statics = [
+            ("/style.css".to_string(), "111".to_string()),
+            ("/img/icon.svg".to_string(), "222".to_string()),
+        ];
+        let page = render(template, &ASSETS, &statics);
+        assert!(page.contains(r#"href="/style.css?v=111""#), "{page}");
+        assert!(page.contains(r#"href='/img/icon.svg?v=222'"#), "{page}");
+        assert!(page.contains(r#"href="/style.css.map""#), "{page}");
+    }
+
+    #[test]
+    fn boot_module_imports_the_glue() {
+        assert_eq!(
+            boot_js(ASSETS.glue, ASSETS.wasm),
+            "import init from '/koersbord-frontend-abc.js';\n\
+             init({ module_or_path: '/koersbord-frontend-abc_bg.wasm' });\n"
+        );
+    }
+
+    #[test]
+    fn inline_scripts_are_counted() {
+        assert_eq!(inline_scripts("<script>alert(1)</script>"), 1);
+        assert_eq!(inline_scripts("<SCRIPT type=module>x</SCRIPT>"), 1);
+        assert_eq!(
+            inline_scripts(r#"<script type="module" src="/a.js"></script>"#),
+            0
+        );
+        assert_eq!(
+            inline_scripts(r#"<script type="application/ld+json">{}</script>"#),
+            0
+        );
+    }
+}

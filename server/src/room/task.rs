@@ -1,0 +1,84 @@
+//! The task that owns one live room. It takes what is waiting in the inbox (up to [`MAX_BATCH`]
+//! messages), lets the hub decide and apply it all, commits the changes in one store write, and only
+//! then sends the frames: acks, events and welcomes never get ahead of the disk. While the commit
+//! is in flight new messages wait in the inbox; the next round takes them together.
+//!
+//! It ends when the room has been idle (no connections) for the configured time, when the server
+//! stops, or when a commit fails. Then the room leaves the registry and its connections' queues
+//! close; the store has everything that was ever acknowledged, so the next hello loads it afresh.
+
+use super::RoomHandle;
+use super::hub::{Hub, RoomMsg, now_ms};
+use crate::store::Store;
+use dashmap::DashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// Messages handled before one commit. Bounds how long the first of them waits for its ack.
+const MAX_BATCH: usize = 64;
+
+pub(super) struct Running {
+    pub hub: Hub,
+    pub inbox: mpsc::Receiver<RoomMsg>,
+    pub store: Store,
+    pub live: Arc<DashMap<String, RoomHandle>>,
+    pub generation: u64,
+    pub idle_after: Duration,
+    pub stop: CancellationToken,
+}
+
+impl Running {
+    /// Takes this run of the room out of the registry, unless a newer run replaced it.
+    fn unregister(&self) -> bool {
+        self.live
+            .remove_if(&self.hub.room, |_, h| h.generation == self.generation)
+            .is_some()
+    }
+}
+
+pub(super) async fn run(mut r: Running) {
+    let why = loop {
+        let next = if r.hub.is_idle() {
+            tokio::select! {
+                msg = r.inbox.recv() => msg,
+                _ = tokio::time::sleep(r.idle_after) => {
+                    // Nobody attached and nothing waiting: the store has it all, let it go.
+                    if r.inbox.is_empty() && r.unregister() {
+                        break "idle";
+                    }
+                    continue;
+                }
+                _ = r.stop.cancelled() => break "server stopping",
+            }
+        } else {
+            tokio::select! {
+                msg = r.inbox.recv() => msg,
+                _ = r.stop.cancelled() => break "server stopping",
+            }
+        };
+        // The registry holds a sender while the room is registered, so this ends only after that.
+        let Some(first) = next else {
+            break "no handles left";
+        };
+        r.hub.handle(first, now_ms());
+        for _ in 1..MAX_BATCH {
+            match r.inbox.try_recv() {
+                Ok(msg) => r.hub.handle(msg, now_ms()),
+                Err(_) => break,
+            }
+        }
+        if let Some(changes) = r.hub.take_unsaved()
+            && let Err(e) = r.store.append(&r.hub.room, changes).await
+        {
+            // The hub is ahead of the disk now. Drop it unsent: its connections close, and the
+            // room comes back from what the store has, which is all that anyone was told.
+            tracing::error!(room = %r.hub.room, error = %e, "cannot store a room's changes");
+            break "store failed";
+        }
+        r.hub.flush();
+    };
+    r.unregister();
+    tracing::info!(room = %r.hub.room, why, "room unloaded");
+}

@@ -1,0 +1,269 @@
+//! The embedded database: every session, every event and every participant key, in one SQLite file.
+//!
+//! Writes go to one dedicated thread ([`writer`]) that commits whatever is queued in one transaction
+//! (group commit) and then answers each waiter; the room tasks await that answer before they ack or
+//! broadcast. Reads (loading a room, finding a join code) use a second connection on the blocking
+//! pool. Nothing here blocks the async runtime.
+
+mod schema;
+mod writer;
+
+use koersbord_shared::domain::ParticipantId;
+use koersbord_shared::room::{Event, Setup};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::{mpsc, oneshot};
+use writer::Job;
+
+/// How many writes may wait for the writer thread; senders wait beyond that (backpressure).
+const WRITE_QUEUE: usize = 1024;
+
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A string, so one failed commit can be reported to every waiter of its batch.
+    #[error("database error: {0}")]
+    Sqlite(String),
+    #[error("the database writer has stopped")]
+    Closed,
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sqlite(e.to_string())
+    }
+}
+
+/// A session as created: what never changes about a room.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionRecord {
+    pub room: String,
+    pub facilitator_key: String,
+    pub join_key: String,
+    pub screen_key: String,
+    pub join_code: String,
+    pub created_at_ms: u64,
+    /// The setup the room started with; later edits are events.
+    pub setup: Setup,
+}
+
+/// What a room changed since its last commit: events (with their sequence numbers, already encoded)
+/// and participant keys handed out.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Changes {
+    pub events: Vec<(u64, String)>,
+    pub participant_keys: Vec<(String, ParticipantId)>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty() && self.participant_keys.is_empty()
+    }
+}
+
+/// Everything needed to bring a room back: replay `events` onto `RoomState::new(session.setup)`.
+#[derive(Clone, Debug)]
+pub struct StoredRoom {
+    pub session: SessionRecord,
+    /// In order; the i-th has sequence number i + 1 (checked on load).
+    pub events: Vec<Event>,
+    pub participant_keys: Vec<(String, ParticipantId)>,
+}
+
+/// A cheap handle to the database: the writer thread's queue and the reading connection.
+#[derive(Clone)]
+pub struct Store {
+    jobs: mpsc::Sender<Job>,
+    reader: Arc<Mutex<Connection>>,
+}
+
+/// The writer thread; [`Store::close`] ends it, and joining it proves every write is on disk.
+pub struct WriterThread(std::thread::JoinHandle<()>);
+
+impl WriterThread {
+    /// Waits for the thread to finish (call after [`Store::close`]).
+    pub async fn join(self) {
+        let _ = tokio::task::spawn_blocking(move || self.0.join()).await;
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path`, brings its schema up to date and starts the writer.
+    pub fn open(path: &Path) -> anyhow::Result<(Store, WriterThread)> {
+        create_private(path)?;
+        let mut conn = Connection::open(path)?;
+        schema::configure(&conn)?;
+        schema::migrate(&mut conn)?;
+        let reader = Connection::open(path)?;
+        schema::configure(&reader)?;
+        let (jobs, queue) = mpsc::channel(WRITE_QUEUE);
+        let thread = std::thread::Builder::new()
+            .name("koersbord-db-writer".into())
+            .spawn(move || writer::run(conn, queue))?;
+        let store = Store {
+            jobs,
+            reader: Arc::new(Mutex::new(reader)),
+        };
+        Ok((store, WriterThread(thread)))
+    }
+
+    /// Stores a new session. `Ok(false)` when its room id or join code is already taken (draw again).
+    pub async fn create_session(&self, session: SessionRecord) -> Result<bool, StoreError> {
+        let (done, answer) = oneshot::channel();
+        self.submit(Job::Create(session, done)).await?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Commits a room's changes; returns once they are durable.
+    pub async fn append(&self, room: &str, changes: Changes) -> Result<(), StoreError> {
+        let (done, answer) = oneshot::channel();
+        let job = Job::Append {
+            room: room.to_owned(),
+            changes,
+            done,
+        };
+        self.submit(job).await?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Commits everything queued before this call, then stops the writer thread. Later writes fail.
+    pub async fn close(&self) {
+        let (done, answer) = oneshot::channel();
+        if self.submit(Job::Close(done)).await.is_ok() {
+            let _ = answer.await;
+        }
+    }
+
+    async fn submit(&self, job: Job) -> Result<(), StoreError> {
+        self.jobs.send(job).await.map_err(|_| StoreError::Closed)
+    }
+
+    /// Runs a read on the blocking pool with the reading connection.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let reader = self.reader.clone();
+        tokio::task::spawn_blocking(move || {
+            // A panic elsewhere cannot leave a connection half-used: each read is its own statement
+            // or transaction.
+            let conn = reader.lock().unwrap_or_else(PoisonError::into_inner);
+            f(&conn)
+        })
+        .await
+        .map_err(|e| StoreError::Sqlite(e.to_string()))?
+    }
+
+    /// The room with this id, as stored, or `None` if there never was one.
+    pub async fn load_room(&self, room: &str) -> Result<Option<StoredRoom>, StoreError> {
+        let room = room.to_owned();
+        self.read(move |conn| load_room(conn, &room)).await
+    }
+
+    /// The room and join key behind a (normalised) join code.
+    pub async fn find_code(&self, code: &str) -> Result<Option<(String, String)>, StoreError> {
+        let code = code.to_owned();
+        self.read(move |conn| {
+            let found = conn
+                .prepare_cached("SELECT room, join_key FROM sessions WHERE join_code = ?1")?
+                .query_row(params![code], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            Ok(found)
+        })
+        .await
+    }
+}
+
+/// The file holds bearer capabilities: create it readable by the server's user only. SQLite gives
+/// its `-wal` and `-shm` files the same permissions.
+fn create_private(path: &Path) -> anyhow::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .map_err(|e| anyhow::anyhow!("cannot create the database {}: {e}", path.display()))?;
+    Ok(())
+}
+
+/// `koersbord.sqlite3` beside the running executable: where the server finds its data again however
+/// it is started.
+pub fn default_path() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let dir = exe
+        .parent()
+        .ok_or_else(|| anyhow::anyhow!("the executable {} has no directory", exe.display()))?;
+    Ok(dir.join("koersbord.sqlite3"))
+}
+
+fn load_room(conn: &Connection, room: &str) -> Result<Option<StoredRoom>, StoreError> {
+    // One read transaction, so the session, its events and its keys are from the same moment.
+    let tx = conn.unchecked_transaction()?;
+    let session = tx
+        .prepare_cached(
+            "SELECT facilitator_key, join_key, screen_key, join_code, created_at, setup
+             FROM sessions WHERE room = ?1",
+        )?
+        .query_row(params![room], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((facilitator_key, join_key, screen_key, join_code, created_at, setup)) = session
+    else {
+        return Ok(None);
+    };
+    let setup: Setup = serde_json::from_str(&setup)
+        .map_err(|e| StoreError::Corrupt(format!("room {room}: setup: {e}")))?;
+    let mut events = Vec::new();
+    let mut rows =
+        tx.prepare_cached("SELECT seq, event FROM events WHERE room = ?1 ORDER BY seq")?;
+    let mut rows = rows.query(params![room])?;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let json: String = row.get(1)?;
+        // Sequence numbers are 1, 2, 3, ... without gaps: the replay must count to the same number.
+        if seq != events.len() as i64 + 1 {
+            return Err(StoreError::Corrupt(format!(
+                "room {room}: event {seq} follows {}",
+                events.len()
+            )));
+        }
+        let event = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("room {room}: event {seq}: {e}")))?;
+        events.push(event);
+    }
+    drop(rows);
+    let participant_keys = tx
+        .prepare_cached("SELECT key, participant FROM participant_keys WHERE room = ?1")?
+        .query_map(params![room], |r| Ok((r.get(0)?, ParticipantId(r.get(1)?))))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(StoredRoom {
+        session: SessionRecord {
+            room: room.to_owned(),
+            facilitator_key,
+            join_key,
+            screen_key,
+            join_code,
+            created_at_ms: created_at as u64,
+            setup,
+        },
+        events,
+        participant_keys,
+    }))
+}
+
+#[cfg(test)]
+mod tests;

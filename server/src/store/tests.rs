@@ -1,0 +1,161 @@
+//! The store against real files in a temporary directory.
+
+use super::*;
+use koersbord_shared::room::Timer;
+
+fn session(room: &str, code: &str) -> SessionRecord {
+    SessionRecord {
+        room: room.into(),
+        facilitator_key: format!("f-{room}"),
+        join_key: format!("j-{room}"),
+        screen_key: format!("s-{room}"),
+        join_code: code.into(),
+        created_at_ms: 1_700_000_000_000,
+        setup: Setup {
+            title: format!("Title {room}"),
+            ..Setup::default()
+        },
+    }
+}
+
+fn event(n: u64) -> Event {
+    Event::TimerChanged {
+        timer: Timer::new(n * 1000),
+    }
+}
+
+fn changes(seqs: std::ops::RangeInclusive<u64>) -> Changes {
+    Changes {
+        events: seqs
+            .map(|seq| (seq, serde_json::to_string(&event(seq)).unwrap()))
+            .collect(),
+        participant_keys: Vec::new(),
+    }
+}
+
+async fn open(dir: &tempfile::TempDir) -> (Store, WriterThread) {
+    Store::open(&dir.path().join("db.sqlite3")).unwrap()
+}
+
+#[tokio::test]
+async fn a_session_its_events_and_keys_survive_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, writer) = open(&dir).await;
+    assert!(store.create_session(session("r1", "AAAAAA")).await.unwrap());
+    store.append("r1", changes(1..=2)).await.unwrap();
+    let mut more = changes(3..=3);
+    more.participant_keys.push(("pk".into(), ParticipantId(1)));
+    store.append("r1", more).await.unwrap();
+    store.close().await;
+    writer.join().await;
+
+    let (store, _writer) = open(&dir).await;
+    let room = store.load_room("r1").await.unwrap().expect("stored");
+    assert_eq!(room.session, session("r1", "AAAAAA"));
+    assert_eq!(room.events, vec![event(1), event(2), event(3)]);
+    assert_eq!(room.participant_keys, vec![("pk".into(), ParticipantId(1))]);
+    assert_eq!(
+        store.find_code("AAAAAA").await.unwrap(),
+        Some(("r1".into(), "j-r1".into()))
+    );
+    assert!(store.load_room("nope").await.unwrap().is_none());
+    assert!(store.find_code("BBBBBB").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_taken_join_code_or_room_id_is_refused_and_nothing_of_it_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _writer) = open(&dir).await;
+    assert!(store.create_session(session("r1", "AAAAAA")).await.unwrap());
+    assert!(!store.create_session(session("r2", "AAAAAA")).await.unwrap());
+    assert!(!store.create_session(session("r1", "CCCCCC")).await.unwrap());
+    assert!(store.load_room("r2").await.unwrap().is_none());
+    assert!(store.find_code("CCCCCC").await.unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_failing_write_does_not_undo_the_others_committed_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _writer) = open(&dir).await;
+    for (room, code) in [("a", "AAAAAA"), ("b", "BBBBBB")] {
+        assert!(store.create_session(session(room, code)).await.unwrap());
+    }
+    store.append("b", changes(1..=1)).await.unwrap();
+    // Sent together, so the writer most likely takes them in one batch; either way the outcome
+    // is the same. Event 1 of room b exists: numbering it twice must fail, alone.
+    let (good, bad, unknown_room) = tokio::join!(
+        store.append("a", changes(1..=5)),
+        store.append("b", changes(1..=1)),
+        store.append("zzz", changes(1..=1)),
+    );
+    good.unwrap();
+    assert!(matches!(bad, Err(StoreError::Sqlite(_))), "{bad:?}");
+    assert!(unknown_room.is_err(), "events need their session");
+    assert_eq!(store.load_room("a").await.unwrap().unwrap().events.len(), 5);
+    assert_eq!(store.load_room("b").await.unwrap().unwrap().events.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_commits_everything_queued_before_it_and_refuses_what_comes_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, writer) = open(&dir).await;
+    assert!(store.create_session(session("r", "AAAAAA")).await.unwrap());
+    let mut waiting = Vec::new();
+    for seq in 1..=200 {
+        let store = store.clone();
+        waiting.push(tokio::spawn(async move {
+            store.append("r", changes(seq..=seq)).await
+        }));
+        // Keep them in order: each is queued before the next is spawned.
+        tokio::task::yield_now().await;
+    }
+    store.close().await;
+    writer.join().await;
+    let mut acknowledged = 0;
+    for w in waiting {
+        if w.await.unwrap().is_ok() {
+            acknowledged += 1;
+        }
+    }
+    assert!(matches!(
+        store.append("r", changes(201..=201)).await,
+        Err(StoreError::Closed)
+    ));
+    // Counted directly: tasks may have queued out of order, which a load would call a gap.
+    let conn = Connection::open(dir.path().join("db.sqlite3")).unwrap();
+    let stored: i64 = conn
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
+    let stored = stored as usize;
+    assert!(acknowledged > 0);
+    assert!(
+        stored >= acknowledged,
+        "{acknowledged} acknowledged, {stored} stored"
+    );
+}
+
+#[tokio::test]
+async fn a_gap_in_a_rooms_events_is_reported_not_replayed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _writer) = open(&dir).await;
+    assert!(store.create_session(session("r", "AAAAAA")).await.unwrap());
+    store.append("r", changes(1..=1)).await.unwrap();
+    store.append("r", changes(3..=3)).await.unwrap();
+    assert!(matches!(
+        store.load_room("r").await,
+        Err(StoreError::Corrupt(_))
+    ));
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_database_file_is_private_to_the_servers_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let _store = open(&dir).await;
+    let mode = std::fs::metadata(dir.path().join("db.sqlite3"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}

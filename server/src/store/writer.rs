@@ -1,0 +1,163 @@
+//! The one thread that writes. It takes whatever is queued (up to [`MAX_BATCH`] jobs), runs each in
+//! its own savepoint inside one transaction, commits once and only then answers every waiter: many
+//! rooms' commands share one commit (group commit), and one job's failure (a join code drawn twice)
+//! does not undo the others.
+
+use super::{Changes, SessionRecord, StoreError};
+use rusqlite::{Connection, ErrorCode, Transaction, params};
+use tokio::sync::{mpsc, oneshot};
+
+/// Enough to amortise a commit over a busy moment, small enough that no waiter waits long.
+const MAX_BATCH: usize = 256;
+
+pub(super) enum Job {
+    Create(SessionRecord, oneshot::Sender<Result<bool, StoreError>>),
+    Append {
+        room: String,
+        changes: Changes,
+        done: oneshot::Sender<Result<(), StoreError>>,
+    },
+    /// Commit what came before, then stop.
+    Close(oneshot::Sender<()>),
+}
+
+/// What a job came to, before its transaction commits.
+enum Outcome {
+    Created(bool),
+    Appended,
+    Closed,
+    Failed(StoreError),
+}
+
+pub(super) fn run(mut conn: Connection, mut jobs: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = jobs.blocking_recv() {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let size = batch.len();
+        let closing = commit(&mut conn, &mut batch);
+        tracing::trace!(size, "committed a batch");
+        if let Some(done) = closing {
+            // Dropping the receiver first makes later writes fail at once instead of waiting.
+            drop(jobs);
+            drop(conn);
+            tracing::info!("database writer stopped");
+            let _ = done.send(());
+            return;
+        }
+    }
+}
+
+/// Runs `batch` in one transaction and answers each job. Returns the waiter of a `Close`, if any.
+fn commit(conn: &mut Connection, batch: &mut Vec<Job>) -> Option<oneshot::Sender<()>> {
+    let mut outcomes: Vec<Outcome> = Vec::with_capacity(batch.len());
+    let committed = match conn.transaction() {
+        Ok(mut tx) => {
+            for job in batch.iter() {
+                outcomes.push(apply(&mut tx, job));
+            }
+            tx.commit().map_err(StoreError::from)
+        }
+        Err(e) => Err(StoreError::from(e)),
+    };
+    if let Err(e) = &committed {
+        tracing::error!(error = %e, jobs = batch.len(), "a database commit failed");
+    }
+    let mut outcomes = outcomes.into_iter();
+    let mut closing = None;
+    for job in batch.drain(..) {
+        // Nothing of an uncommitted transaction counts, whatever its savepoint said.
+        let outcome = match &committed {
+            Err(e) => Outcome::Failed(e.clone()),
+            Ok(()) => outcomes
+                .next()
+                .unwrap_or(Outcome::Failed(StoreError::Closed)),
+        };
+        match job {
+            Job::Create(_, done) => {
+                let _ = done.send(match outcome {
+                    Outcome::Created(fresh) => Ok(fresh),
+                    Outcome::Failed(e) => Err(e),
+                    _ => Err(StoreError::Closed),
+                });
+            }
+            Job::Append { done, .. } => {
+                let _ = done.send(match outcome {
+                    Outcome::Appended => Ok(()),
+                    Outcome::Failed(e) => Err(e),
+                    _ => Err(StoreError::Closed),
+                });
+            }
+            Job::Close(done) => closing = Some(done),
+        }
+    }
+    closing
+}
+
+/// One job in its own savepoint: on error only this job's writes are undone.
+fn apply(tx: &mut Transaction, job: &Job) -> Outcome {
+    let result = (|| -> rusqlite::Result<Outcome> {
+        let sp = tx.savepoint()?;
+        let outcome = match job {
+            Job::Create(session, _) => match insert_session(&sp, session) {
+                Ok(()) => Outcome::Created(true),
+                // The room id or the join code is taken: nothing was written, draw again.
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == ErrorCode::ConstraintViolation =>
+                {
+                    return Ok(Outcome::Created(false));
+                }
+                Err(e) => return Err(e),
+            },
+            Job::Append { room, changes, .. } => {
+                insert_changes(&sp, room, changes)?;
+                Outcome::Appended
+            }
+            Job::Close(_) => Outcome::Closed,
+        };
+        sp.commit()?;
+        Ok(outcome)
+    })();
+    result.unwrap_or_else(|e| Outcome::Failed(e.into()))
+}
+
+fn insert_session(tx: &Connection, s: &SessionRecord) -> rusqlite::Result<()> {
+    let setup = serde_json::to_string(&s.setup).expect("a setup always serialises");
+    tx.prepare_cached(
+        "INSERT INTO sessions
+         (room, facilitator_key, join_key, screen_key, join_code, created_at, setup)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        s.room,
+        s.facilitator_key,
+        s.join_key,
+        s.screen_key,
+        s.join_code,
+        s.created_at_ms as i64,
+        setup
+    ])?;
+    Ok(())
+}
+
+fn insert_changes(tx: &Connection, room: &str, changes: &Changes) -> rusqlite::Result<()> {
+    // The primary key (room, seq) refuses an event numbered twice: two owners of one room would
+    // fail here rather than fork its history.
+    let mut event =
+        tx.prepare_cached("INSERT INTO events (room, seq, event) VALUES (?1, ?2, ?3)")?;
+    for (seq, json) in &changes.events {
+        event.execute(params![room, *seq as i64, json])?;
+    }
+    let mut key = tx.prepare_cached(
+        "INSERT INTO participant_keys (room, key, participant) VALUES (?1, ?2, ?3)",
+    )?;
+    for (k, id) in &changes.participant_keys {
+        key.execute(params![room, k, id.0])?;
+    }
+    Ok(())
+}
