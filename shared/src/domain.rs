@@ -269,6 +269,9 @@ pub mod limits {
     pub const TITLE: usize = 120;
     pub const AMBITION: usize = 600;
     pub const GOAL: usize = 300;
+    pub const INSIGHT: usize = 280;
+    pub const ACTION: usize = 200;
+    pub const REFLECTION: usize = 500;
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Who may ask the room for what.
 
+use super::outcomes::{ActionDraft, ActionId, InsightId, Need};
 use crate::domain::{Board, Drive, ParticipantId, Phase, Pillar, Side, Strength, Zone};
 use serde::{Deserialize, Serialize};
 
@@ -64,5 +65,33 @@ pub enum Command {
     SetResultsShown {
         board: Board,
         shown: bool,
+    },
+    AddInsight {
+        text: String,
+        #[serde(default)]
+        about: Option<Need>,
+    },
+    EditInsight {
+        id: InsightId,
+        text: String,
+        #[serde(default)]
+        about: Option<Need>,
+    },
+    RemoveInsight {
+        id: InsightId,
+    },
+    AddAction {
+        action: ActionDraft,
+    },
+    EditAction {
+        id: ActionId,
+        action: ActionDraft,
+    },
+    RemoveAction {
+        id: ActionId,
+    },
+    /// A participant's closing words on the session; empty text takes them back.
+    SetReflection {
+        text: String,
     },
 }

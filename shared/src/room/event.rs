@@ -1,5 +1,6 @@
 //! What happened in a room. Events are the only way its state changes, on the server and in clients.
 
+use super::outcomes::{Action, ActionId, Insight, InsightId};
 use super::state::{Participant, RoomState, Setup};
 use super::timer::Timer;
 use crate::domain::{Board, Drive, ParticipantId, Phase, Pillar, Strength, Zone};
@@ -46,6 +47,28 @@ pub enum Event {
     ResultsShownChanged {
         board: Board,
         shown: bool,
+    },
+    InsightAdded {
+        insight: Insight,
+    },
+    InsightEdited {
+        insight: Insight,
+    },
+    InsightRemoved {
+        id: InsightId,
+    },
+    ActionAdded {
+        action: Action,
+    },
+    ActionEdited {
+        action: Action,
+    },
+    ActionRemoved {
+        id: ActionId,
+    },
+    ReflectionSet {
+        by: ParticipantId,
+        text: String,
     },
 }
 
@@ -96,6 +119,37 @@ impl Event {
             }
             Event::ResultsShownChanged { board, shown } => {
                 state.board_mut(*board).results_shown = *shown
+            }
+            Event::InsightAdded { insight } => {
+                state.next_insight = state.next_insight.max(insight.id.0 + 1);
+                state.insights.insert(insight.id, insight.clone());
+            }
+            Event::InsightEdited { insight } => {
+                if let Some(slot) = state.insights.get_mut(&insight.id) {
+                    *slot = insight.clone();
+                }
+            }
+            Event::InsightRemoved { id } => {
+                state.insights.remove(id);
+            }
+            Event::ActionAdded { action } => {
+                state.next_action = state.next_action.max(action.id.0 + 1);
+                state.actions.insert(action.id, action.clone());
+            }
+            Event::ActionEdited { action } => {
+                if let Some(slot) = state.actions.get_mut(&action.id) {
+                    *slot = action.clone();
+                }
+            }
+            Event::ActionRemoved { id } => {
+                state.actions.remove(id);
+            }
+            Event::ReflectionSet { by, text } => {
+                if text.is_empty() {
+                    state.reflections.remove(by);
+                } else {
+                    state.reflections.insert(*by, text.clone());
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 
 mod command;
 mod event;
+mod outcomes;
 mod rejection;
 mod state;
 mod text;
@@ -12,6 +13,9 @@ mod view;
 
 pub use command::{Actor, Command};
 pub use event::Event;
+pub use outcomes::{
+    Action, ActionDraft, ActionId, Insight, InsightId, MAX_ACTIONS, MAX_INSIGHTS, Need, is_date,
+};
 pub use rejection::{Rejection, TextField};
 pub use state::{BoardControl, Participant, RoomState, Setup};
 pub use timer::{MAX_TIMER_MS, Timer};
@@ -67,6 +71,13 @@ pub fn decide(
                 strength: *strength,
             }))
         }
+        C::AddInsight { .. }
+        | C::EditInsight { .. }
+        | C::RemoveInsight { .. }
+        | C::AddAction { .. }
+        | C::EditAction { .. }
+        | C::RemoveAction { .. }
+        | C::SetReflection { .. } => outcomes::decide(state, actor, command),
         _ => {
             if actor != Actor::Facilitator {
                 return Err(Rejection::NotAllowed);
@@ -150,7 +161,17 @@ fn decide_facilitator(
                 shown: *shown,
             })
         }
-        C::Join { .. } | C::PlaceDrive { .. } | C::PlacePillar { .. } => {
+        // Routed in `decide` before it gets here.
+        C::Join { .. }
+        | C::PlaceDrive { .. }
+        | C::PlacePillar { .. }
+        | C::AddInsight { .. }
+        | C::EditInsight { .. }
+        | C::RemoveInsight { .. }
+        | C::AddAction { .. }
+        | C::EditAction { .. }
+        | C::RemoveAction { .. }
+        | C::SetReflection { .. } => {
             return Err(Rejection::NotAllowed);
         }
     })
@@ -206,5 +227,7 @@ pub fn handle(
     Ok(events)
 }
 
+#[cfg(test)]
+mod outcome_tests;
 #[cfg(test)]
 mod tests;

@@ -10,6 +10,10 @@ pub enum TextField {
     Title,
     Ambition,
     Goal,
+    Insight,
+    Action,
+    Owner,
+    Reflection,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -41,4 +45,14 @@ pub enum Rejection {
     WrongPhase { board: Board },
     #[error("the facilitator has locked the {board:?} board")]
     BoardLocked { board: Board },
+    #[error("this cannot be done during the current step")]
+    NotNow,
+    #[error("no such card or action")]
+    UnknownItem,
+    #[error("there are already as many as fit")]
+    TooMany,
+    #[error("an action needs someone who takes it on")]
+    NoOwner,
+    #[error("the date is not a valid calendar date (YYYY-MM-DD)")]
+    InvalidDate,
 }

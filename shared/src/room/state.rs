@@ -1,5 +1,6 @@
 //! What a room holds. Clients receive it as a snapshot and keep it current by applying events.
 
+use super::outcomes::{Action, ActionId, Insight, InsightId};
 use super::timer::Timer;
 use crate::domain::{
     Board, Drive, MAX_PER_SIDE, ParticipantId, Phase, Pillar, Side, Strength, Zone,
@@ -82,6 +83,21 @@ pub struct RoomState {
     pub next_participant: u32,
     pub drives_board: BoardControl,
     pub pillars_board: BoardControl,
+    #[serde(default)]
+    pub insights: BTreeMap<InsightId, Insight>,
+    #[serde(default)]
+    pub actions: BTreeMap<ActionId, Action>,
+    /// Each participant's closing words, by participant.
+    #[serde(default)]
+    pub reflections: BTreeMap<ParticipantId, String>,
+    #[serde(default = "first_id")]
+    pub next_insight: u32,
+    #[serde(default = "first_id")]
+    pub next_action: u32,
+}
+
+fn first_id() -> u32 {
+    1
 }
 
 impl RoomState {
@@ -95,6 +111,11 @@ impl RoomState {
             next_participant: 1,
             drives_board: BoardControl::default(),
             pillars_board: BoardControl::default(),
+            insights: BTreeMap::new(),
+            actions: BTreeMap::new(),
+            reflections: BTreeMap::new(),
+            next_insight: 1,
+            next_action: 1,
         }
     }
 

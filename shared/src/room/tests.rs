@@ -572,6 +572,27 @@ fn any_command() -> impl Strategy<Value = Command> {
             .prop_map(|(board, revealed)| Command::SetRevealed { board, revealed }),
         (prop::sample::select(Board::ALL.to_vec()), any::<bool>())
             .prop_map(|(board, shown)| Command::SetResultsShown { board, shown }),
+        (
+            "[a-z ]{0,20}",
+            prop::option::of((0u8..3).prop_map(Need::Goal))
+        )
+            .prop_map(|(text, about)| Command::AddInsight { text, about }),
+        (1u32..4).prop_map(|i| Command::RemoveInsight { id: InsightId(i) }),
+        (
+            "[a-z ]{0,20}",
+            prop::collection::vec((0u32..5).prop_map(ParticipantId), 0..3)
+        )
+            .prop_map(|(what, owners)| Command::AddAction {
+                action: ActionDraft {
+                    what,
+                    owners,
+                    other_owner: String::new(),
+                    due: None,
+                    answers: None
+                }
+            }),
+        (1u32..4).prop_map(|i| Command::RemoveAction { id: ActionId(i) }),
+        "[a-z ]{0,20}".prop_map(|text| Command::SetReflection { text }),
     ]
 }
 
@@ -646,6 +667,7 @@ proptest! {
             let _ = handle(&mut s, Actor::Facilitator, &cmd, now);
         }
         let (phase, timer, boards, setup_before) = (s.phase, s.timer, (s.drives_board, s.pillars_board), s.setup.clone());
+        let insights_before = s.insights.clone();
         for (actor, cmd, now) in attacks {
             let before = s.clone();
             let _ = handle(&mut s, actor, &cmd, now);
@@ -663,6 +685,7 @@ proptest! {
         prop_assert_eq!(s.timer, timer);
         prop_assert_eq!((s.drives_board, s.pillars_board), boards);
         prop_assert_eq!(&s.setup, &setup_before);
+        prop_assert_eq!(&s.insights, &insights_before);
     }
 
     #[test]
