@@ -168,6 +168,46 @@ texts! {
         "The weakest pillars are marked: start the conversation there.";
     WatchOnly => "Je kijkt mee; alleen deelnemers plaatsen stippen.", "You are watching; only participants place dots.";
 
+    // Insights, actions, close, harvest
+    Insights => "Inzichten", "Insights";
+    InsightPlaceholder => "Wat valt op? Schrijf het inzicht kort op.", "What stands out? Write the insight briefly.";
+    AddInsight => "Inzicht toevoegen", "Add insight";
+    About => "Over", "About";
+    Nothing => "—", "—";
+    Edit => "Bewerk", "Edit";
+    NoInsightsYet => "Nog geen inzichten.", "No insights yet.";
+    Signals => "Signalen: noodzakelijk", "Signals: necessary";
+    WeakPillars => "Zwakke pijlers", "Weak pillars";
+    CentralQuestion => "Wat hebben wij, leernetwerk én management, nodig om de ambitie waar te maken?",
+        "What do we, network and management alike, need to realise the ambition?";
+    YourQuestion => "En wat ga jij daar zelf aan bijdragen?", "And what will you contribute yourself?";
+    Actions => "Acties en afspraken", "Actions and agreements";
+    ActionWhat => "Wat gaan we doen?", "What will be done?";
+    ActionWho => "Wie", "Who";
+    ActionOther => "Iemand anders (naam)", "Someone else (name)";
+    ActionDue => "Uiterlijk", "By";
+    ActionAnswers => "Antwoord op", "Answers";
+    AddAction => "Actie toevoegen", "Add action";
+    MyContribution => "Mijn bijdrage toevoegen", "Add my contribution";
+    NoActionsYet => "Nog geen acties.", "No actions yet.";
+    NoDate => "geen datum", "no date";
+    Reflections => "Terugblik", "Looking back";
+    ReflectionPrompt => "Hoe was deze sessie voor jou? Heb je nog een vraag of opmerking?",
+        "How was this session for you? Any question or remark left?";
+    SaveReflection => "Bewaar", "Save";
+    Saved => "Bewaard", "Saved";
+    Harvest => "Oogst", "Harvest";
+    OpenHarvest => "Bekijk de oogst", "View the harvest";
+    BackToBoard => "Terug naar het bord", "Back to the board";
+    HarvestIntro => "Alles wat deze sessie opleverde, om mee naar huis te nemen.", "Everything this session produced, to take home.";
+    Print => "Afdrukken of PDF", "Print or PDF";
+    DownloadMarkdown => "Markdown", "Markdown";
+    DownloadActionsCsv => "Acties (CSV)", "Actions (CSV)";
+    DownloadDotsCsv => "Stippen (CSV)", "Dots (CSV)";
+    DownloadJson => "Alles (JSON)", "Everything (JSON)";
+    Boards => "De borden", "The boards";
+    Goals => "Doelen", "Goals";
+
     // Rejections and errors
     ErrNotAllowed => "Dat mag alleen de begeleider.", "Only the facilitator can do that.";
     ErrAlreadyJoined => "Je doet al mee.", "You have already joined.";
@@ -179,6 +219,11 @@ texts! {
     ErrTextInvalid => "Deze tekst bevat tekens die niet mogen.", "This text contains characters that are not allowed.";
     ErrWrongPhase => "Dit bord is nu niet aan de beurt.", "This board is not in use right now.";
     ErrBoardLocked => "De begeleider heeft het bord vastgezet.", "The facilitator has locked the board.";
+    ErrNotNow => "Dat kan in deze stap niet.", "That is not possible in this step.";
+    ErrUnknownItem => "Dit onderdeel bestaat niet (meer).", "This item does not exist (any more).";
+    ErrTooMany => "Er zijn er al zoveel als er passen.", "There are already as many as fit.";
+    ErrNoOwner => "Kies wie deze actie oppakt.", "Choose who takes this action on.";
+    ErrInvalidDate => "Kies een bestaande datum.", "Choose a real date.";
     ErrVersion => "Er is een nieuwe versie. Laad de pagina opnieuw.", "There is a new version. Please reload the page.";
     ErrUnknownRoom => "Deze sessie bestaat niet (meer).", "This session does not exist (any more).";
     ErrBadKey => "Deze link hoort niet bij deze sessie.", "This link does not belong to this session.";
@@ -418,6 +463,11 @@ pub fn rejection_text(reason: &Rejection, lang: Lang) -> String {
         Rejection::TextInvalid { .. } => T::ErrTextInvalid,
         Rejection::WrongPhase { .. } => T::ErrWrongPhase,
         Rejection::BoardLocked { .. } => T::ErrBoardLocked,
+        Rejection::NotNow => T::ErrNotNow,
+        Rejection::UnknownItem => T::ErrUnknownItem,
+        Rejection::TooMany => T::ErrTooMany,
+        Rejection::NoOwner => T::ErrNoOwner,
+        Rejection::InvalidDate => T::ErrInvalidDate,
     };
     key.get(lang).to_owned()
 }
@@ -459,6 +509,19 @@ mod tests {
     }
 
     #[test]
+    fn every_pillar_has_prompts_in_both_languages() {
+        for pillar in Pillar::ALL {
+            for lang in [Lang::Nl, Lang::En] {
+                assert!(
+                    pillar_prompts(pillar, lang)
+                        .iter()
+                        .all(|p| p.ends_with('?'))
+                );
+            }
+        }
+    }
+
+    #[test]
     fn every_step_has_words_and_guidance_in_both_languages() {
         for phase in Phase::ALL {
             for lang in [Lang::Nl, Lang::En] {
@@ -467,5 +530,76 @@ mod tests {
                 assert!(!phase_guidance(phase, lang).is_empty());
             }
         }
+    }
+}
+
+/// Short prompts for strengthening a weak pillar, in our own words, after the ideas of the
+/// "ontwikkelkaarten" for learning organisations.
+pub fn pillar_prompts(pillar: Pillar, lang: Lang) -> [&'static str; 2] {
+    match (lang, pillar) {
+        (Lang::Nl, Pillar::Communication) => [
+            "Wat weet het management nu echt van wat het leernetwerk doet, en omgekeerd?",
+            "Welk vast moment maakt voortgang zichtbaar voor iedereen?",
+        ],
+        (Lang::Nl, Pillar::Collaboration) => [
+            "Waar werken we nog naast elkaar in plaats van met elkaar?",
+            "Wat zou gelijkwaardigheid in ons overleg zichtbaar maken?",
+        ],
+        (Lang::Nl, Pillar::Capacity) => [
+            "Wie kan er ingezet worden, en wat moet daarvoor worden vrijgemaakt?",
+            "Hoe vangen we afwezigheid op zonder dat het leren stopt?",
+        ],
+        (Lang::Nl, Pillar::Resources) => [
+            "Welk klein budget of welke ruimte maakt nu het meeste verschil?",
+            "Welke middelen zijn er al, maar worden niet gebruikt?",
+        ],
+        (Lang::Nl, Pillar::Time) => [
+            "Hoe wordt leertijd gewone werktijd in het rooster?",
+            "Wat laten we weg om ruimte te maken om te leren?",
+        ],
+        (Lang::Nl, Pillar::Autonomy) => [
+            "Over welke keuzes mag het leernetwerk zelf beslissen?",
+            "Waar is een helder mandaat nodig, en van wie?",
+        ],
+        (Lang::Nl, Pillar::KnowledgeSharing) => [
+            "Hoe komt wat hier geleerd wordt terecht bij collega's op de werkvloer?",
+            "Wat helpt om kennis vast te houden als mensen wisselen?",
+        ],
+        (Lang::Nl, Pillar::Structure) => [
+            "Welk ritme van overleg en opvolging past bij ons?",
+            "Wie bewaakt dat afspraken worden nagekomen?",
+        ],
+        (Lang::En, Pillar::Communication) => [
+            "What does management really know of the network's work, and the other way round?",
+            "Which regular moment makes progress visible to everyone?",
+        ],
+        (Lang::En, Pillar::Collaboration) => [
+            "Where do we still work side by side instead of together?",
+            "What would make equality visible in our meetings?",
+        ],
+        (Lang::En, Pillar::Capacity) => [
+            "Who can be deployed, and what must be freed up for that?",
+            "How do we cover absence without the learning stopping?",
+        ],
+        (Lang::En, Pillar::Resources) => [
+            "Which small budget or space would make the most difference now?",
+            "Which resources exist but go unused?",
+        ],
+        (Lang::En, Pillar::Time) => [
+            "How does learning time become ordinary working time in the rota?",
+            "What do we drop to make room for learning?",
+        ],
+        (Lang::En, Pillar::Autonomy) => [
+            "Which choices may the network make on its own?",
+            "Where is a clear mandate needed, and from whom?",
+        ],
+        (Lang::En, Pillar::KnowledgeSharing) => [
+            "How does what is learned here reach colleagues on the floor?",
+            "What helps keep knowledge when people move on?",
+        ],
+        (Lang::En, Pillar::Structure) => [
+            "Which rhythm of meeting and follow-up suits us?",
+            "Who makes sure agreements are kept?",
+        ],
     }
 }

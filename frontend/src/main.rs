@@ -3,6 +3,7 @@
 mod app;
 mod boards;
 mod connection;
+mod export;
 mod i18n;
 mod live;
 mod pages;

@@ -1,5 +1,6 @@
 //! The facilitator's controls: steps, timer, the boards' switches, guidance and the session's content.
 
+use super::harvest::HarvestButton;
 use super::people::PeopleList;
 use super::steps::Invite;
 use super::timer::TimerControls;
@@ -34,6 +35,7 @@ pub fn FacilitatorPanel() -> impl IntoView {
                 </button>
             </section>
             <TimerControls/>
+            <HarvestButton/>
             <BoardSwitches/>
             <section class="guidance">
                 <h2>{i18n.t(T::Guidance)}</h2>

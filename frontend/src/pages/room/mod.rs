@@ -1,7 +1,13 @@
 //! A live session: the same page for facilitator, participants and the shared screen; what it shows
 //! follows the role the server gave this browser's link.
 
+mod actions;
 mod facilitator;
+mod harvest;
+mod insights;
+mod need;
+
+pub use need::label as need_label;
 mod people;
 mod steps;
 mod timer;
@@ -24,6 +30,7 @@ pub struct Now(pub RwSignal<f64>);
 pub fn RoomPage(room: String, key: String) -> impl IntoView {
     let live = Live::connect(room, key);
     provide_context(live);
+    provide_context(harvest::HarvestOpen(RwSignal::new(false)));
     let now = Now(RwSignal::new(live.server_now()));
     provide_context(now);
     let ticker = gloo_timers::callback::Interval::new(250, move || now.0.set(live.server_now()));
@@ -72,6 +79,7 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
 #[component]
 fn Stage() -> impl IntoView {
     let live = use_live();
+    let harvest_open = expect_context::<harvest::HarvestOpen>().0;
     let phase = Memo::new(move |_| live.state.with(|s| s.as_ref().map(|s| s.phase)));
     // The facilitator always sees the outcomes; everyone else when the facilitator shows them.
     let results_visible = move |board: Board| {
@@ -81,12 +89,14 @@ fn Stage() -> impl IntoView {
                 .with(|s| s.as_ref().is_some_and(|s| s.board(board).results_shown))
     };
     move || match phase.get() {
+        Some(_) if harvest_open.get() => view! { <harvest::Harvest/> }.into_any(),
         Some(Phase::Lobby) => view! { <steps::Lobby/> }.into_any(),
         Some(Phase::Ambition) => view! { <steps::AmbitionStep/> }.into_any(),
         Some(Phase::Drives) => view! {
             <steps::StepIntro phase=Phase::Drives/>
             <DrivesBoard/>
             <Show when=move || results_visible(Board::Drives)><DriveResults/></Show>
+            <insights::InsightCards/>
         }
         .into_any(),
         Some(Phase::Pillars) => view! {
@@ -95,11 +105,11 @@ fn Stage() -> impl IntoView {
                 <PillarsBoard/>
                 <Show when=move || results_visible(Board::Pillars)><PillarResults/></Show>
             </div>
+            <insights::InsightCards/>
         }
         .into_any(),
-        Some(phase @ (Phase::Actions | Phase::Close)) => {
-            view! { <steps::Wrapup phase/> }.into_any()
-        }
+        Some(Phase::Actions) => view! { <actions::ActionsStep/> }.into_any(),
+        Some(Phase::Close) => view! { <actions::CloseStep/> }.into_any(),
         None => ().into_any(),
     }
 }

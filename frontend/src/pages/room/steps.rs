@@ -86,12 +86,3 @@ pub fn AmbitionCircles() -> impl IntoView {
         </div>
     }
 }
-
-/// Inzicht naar Actie and the close: the ambition and goals stay in view while the group talks.
-#[component]
-pub fn Wrapup(phase: Phase) -> impl IntoView {
-    view! {
-        <StepIntro phase/>
-        <AmbitionCircles/>
-    }
-}
