@@ -27,6 +27,7 @@
 pub mod browser;
 pub mod driver;
 pub mod http;
+pub mod page;
 pub mod paths;
 pub mod pointer;
 pub mod process;

@@ -131,8 +131,13 @@ impl Server {
             .arg(port.to_string())
             .arg("--dist")
             .arg(&self.dist)
+            // Each server keeps its sessions in its own data directory, so a restart finds them
+            // and no test sees another's.
+            .arg("--db")
+            .arg(self.data_dir.path().join("koersbord.sqlite3"))
             .args(&self.options.args)
             .env_remove("KOERSBORD_BIND")
+            .env_remove("KOERSBORD_DB")
             .envs(self.options.env.iter().map(|(k, v)| (k, v)))
             .current_dir(self.data_dir.path())
             .stdin(Stdio::null())

@@ -37,29 +37,43 @@ impl Side {
 #[serde(transparent)]
 pub struct ParticipantId(pub u32);
 
-/// Reads a number, or a number in a string: JSON map keys are always strings, and inside a tagged
-/// message serde hands them over as such.
-impl<'de> Deserialize<'de> for ParticipantId {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Id;
-        impl serde::de::Visitor<'_> for Id {
-            type Value = ParticipantId;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a participant id (a number, or a number in a string)")
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<ParticipantId, E> {
-                u32::try_from(v).map(ParticipantId).map_err(E::custom)
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<ParticipantId, E> {
-                u32::try_from(v).map(ParticipantId).map_err(E::custom)
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<ParticipantId, E> {
-                v.parse().map(ParticipantId).map_err(E::custom)
-            }
+/// Reads an id as a number, or as a number in a string: JSON map keys are always strings, and
+/// inside a tagged message serde hands them over as such.
+pub(crate) fn id_from_number_or_string<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<u32, D::Error> {
+    struct Id;
+    impl serde::de::Visitor<'_> for Id {
+        type Value = u32;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an id (a number, or a number in a string)")
         }
-        d.deserialize_any(Id)
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u32, E> {
+            u32::try_from(v).map_err(E::custom)
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u32, E> {
+            u32::try_from(v).map_err(E::custom)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<u32, E> {
+            v.parse().map_err(E::custom)
+        }
     }
+    d.deserialize_any(Id)
 }
+
+/// Declares `Deserialize` for a `u32` id newtype that may be a JSON map key.
+macro_rules! id_deserialize {
+    ($($id:ident),+) => {
+        $(impl<'de> serde::Deserialize<'de> for $id {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $crate::domain::id_from_number_or_string(d).map($id)
+            }
+        })+
+    };
+}
+pub(crate) use id_deserialize;
+
+id_deserialize!(ParticipantId);
 
 impl fmt::Display for ParticipantId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -329,6 +329,43 @@ mod tests {
         let mut p = Participant::new(ParticipantId(3), "Anna".into(), Side::Network);
         p.drives.insert(Drive::Impact, Zone::Necessary);
         state.participants.insert(p.id, p);
+        state.phase = crate::Phase::Close;
+        let actor = crate::room::Actor::Facilitator;
+        let cmds = [
+            Command::AddInsight {
+                text: "inzicht".into(),
+                about: None,
+            },
+            Command::AddAction {
+                action: crate::room::ActionDraft {
+                    what: "doen".into(),
+                    owners: vec![ParticipantId(3)],
+                    other_owner: String::new(),
+                    due: None,
+                    answers: None,
+                },
+            },
+        ];
+        for cmd in &cmds {
+            crate::room::handle(&mut state, actor, cmd, 0).unwrap();
+        }
+        crate::room::handle(
+            &mut state,
+            crate::room::Actor::Participant(ParticipantId(3)),
+            &Command::SetReflection {
+                text: "goed".into(),
+            },
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                state.insights.len(),
+                state.actions.len(),
+                state.reflections.len()
+            ),
+            (1, 1, 1)
+        );
         let msg = ServerMsg::Snapshot { state };
         assert_eq!(ServerMsg::decode(&msg.encode()).unwrap(), msg);
     }

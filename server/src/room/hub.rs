@@ -10,14 +10,18 @@
 //! and [`Hub::flush`] (in `delivery.rs`) then sends the queued frames. So an `ack`, an `event`, a
 //! `joined` or a welcome showing a change never leaves before that change is durable.
 //!
-//! Resends are safe without a protocol change: a client that reconnects may resend commands it got
-//! no answer for. Every command except two sets a value (a dot's zone, the phase, a switch, the
-//! texts) and `decide` answers a command that changes nothing with an ack and no event, so a resend
-//! of one that was applied is a no-op. The two exceptions: `adjust_timer` is relative (clients do
-//! not resend it) and `join` creates a person; a connection that already joined gets
-//! `already_joined`, and a reconnect with the `participant_key` is that participant again. (A join
-//! whose `joined` answer was lost in a crash leaves the client without a key; its resend makes a
-//! second participant, which the facilitator can remove.)
+//! Resends are safe without a protocol change for almost every command: a client that reconnects
+//! may resend what it got no answer for. Those commands set a value (a dot's zone, the phase, a
+//! switch, the texts, an insight's or action's fields, a reflection), and `decide` answers a
+//! command that changes nothing with an ack and no event, so resending one that was applied is a
+//! no-op; a removal that was applied is refused the second time (unknown item), changing nothing.
+//! The exceptions create or add: `adjust_timer` is relative, `add_insight` and `add_action` make a
+//! new item, `join` a new person. Clients must not resend those blindly (after a reconnect, look
+//! in the welcome for the effect first). A connection that already joined gets `already_joined`,
+//! and a reconnect with the `participant_key` is that participant again; but a join whose `joined`
+//! answer was lost in a crash leaves the client without a key, and its resend makes a second
+//! participant (the facilitator can remove one). Closing these gaps needs a client-chosen token
+//! on such commands, a protocol change.
 
 use crate::keys;
 use crate::store::Changes;
@@ -368,5 +372,5 @@ fn participant_of(actor: Actor) -> Option<ParticipantId> {
 }
 
 #[cfg(test)]
-#[path = "hub_tests.rs"]
+#[path = "hub_tests/mod.rs"]
 mod tests;

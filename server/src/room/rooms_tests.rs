@@ -5,7 +5,7 @@ use crate::store::WriterThread;
 use koersbord_shared::protocol::ServerMsg;
 use koersbord_shared::room::Command;
 
-async fn rooms(dir: &tempfile::TempDir, idle_after: Duration) -> (Rooms, Store, WriterThread) {
+async fn open_rooms(dir: &tempfile::TempDir, idle_after: Duration) -> (Rooms, Store, WriterThread) {
     let (store, writer) = Store::open(&dir.path().join("db.sqlite3")).unwrap();
     (Rooms::new(store.clone(), idle_after), store, writer)
 }
@@ -30,7 +30,7 @@ async fn welcome(room: &RoomHandle, conn: hub::ConnId) -> Option<ServerMsg> {
 #[tokio::test]
 async fn a_room_unloads_when_idle_and_a_stale_handle_then_fails_so_the_caller_opens_again() {
     let dir = tempfile::tempdir().unwrap();
-    let (rooms, _store, _writer) = rooms(&dir, Duration::from_millis(20)).await;
+    let (rooms, _store, _writer) = open_rooms(&dir, Duration::from_millis(20)).await;
     let created = rooms.create(Setup::default()).await.unwrap();
     let stale = rooms.get(&created.room).expect("live after creation");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
@@ -53,7 +53,7 @@ async fn a_room_unloads_when_idle_and_a_stale_handle_then_fails_so_the_caller_op
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_first_hellos_load_a_room_once() {
     let dir = tempfile::tempdir().unwrap();
-    let (rooms, store, writer) = rooms(&dir, Duration::from_secs(60)).await;
+    let (rooms, store, writer) = open_rooms(&dir, Duration::from_secs(60)).await;
     let created = rooms.create(Setup::default()).await.unwrap();
     let room = rooms.get(&created.room).unwrap();
     let (out, mut rx) = mpsc::channel(64);
@@ -81,7 +81,7 @@ async fn concurrent_first_hellos_load_a_room_once() {
     writer.join().await;
 
     // A new process: one store, many first hellos at once.
-    let (rooms, _store, _writer) = rooms_again(&dir).await;
+    let (rooms, _store, _writer) = open_rooms(&dir, Duration::from_secs(60)).await;
     let rooms = Arc::new(rooms);
     let opens: Vec<_> = (0..8)
         .map(|_| {
@@ -101,8 +101,4 @@ async fn concurrent_first_hellos_load_a_room_once() {
     };
     assert_eq!(state.seq, 1);
     assert!(state.timer.is_running());
-}
-
-async fn rooms_again(dir: &tempfile::TempDir) -> (Rooms, Store, WriterThread) {
-    rooms(dir, Duration::from_secs(60)).await
 }

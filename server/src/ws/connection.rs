@@ -239,8 +239,9 @@ async fn read(
                 },
             ),
             ClientMsg::Command { id, command } => {
+                // A room that stopped taking messages has ended under us.
                 if !room.send(RoomMsg::Command { conn, id, command }).await {
-                    return Ending::Gone;
+                    return Ending::ServerError;
                 }
             }
             ClientMsg::Drag { dot, x, y } => {
@@ -253,7 +254,7 @@ async fn read(
             ClientMsg::DragEnd { dot } => {
                 // Not rate-capped and not droppable: a lost end would leave a ghost drag behind.
                 if !room.send(RoomMsg::DragEnd { conn, dot }).await {
-                    return Ending::Gone;
+                    return Ending::ServerError;
                 }
             }
             ClientMsg::Ping { nonce } => {

@@ -1,0 +1,180 @@
+//! Small helpers for the product's pages: elements by `data-testid`, data attributes that change
+//! live, joining a session through the join form, the step every screen shows, the keyboard.
+
+use crate::browser::{Browser, TIMEOUT};
+use crate::wait::wait_some;
+use anyhow::{Context, Result};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use serde_json::json;
+use std::sync::Mutex;
+
+/// The CSS selector of the element with `data-testid="{id}"`.
+pub fn tid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+/// Waits for the element matching `css` and clicks it.
+pub async fn click(browser: &Browser, css: &str) -> Result<()> {
+    let element = browser.wait_for(css).await?;
+    element
+        .click()
+        .await
+        .with_context(|| format!("{}: clicking `{css}`", browser.label()))
+}
+
+/// Waits for the input matching `css`, empties it and types `text`.
+pub async fn type_into(browser: &Browser, css: &str, text: &str) -> Result<()> {
+    let element = browser.wait_for(css).await?;
+    element.clear().await?;
+    element
+        .send_keys(text)
+        .await
+        .with_context(|| format!("{}: typing into `{css}`", browser.label()))
+}
+
+/// The attribute `name` of the element matching `css` now (`None` when it has none).
+pub async fn attr(browser: &Browser, css: &str, name: &str) -> Result<Option<String>> {
+    Ok(browser.find_css(css).await?.attr(name).await?)
+}
+
+/// Waits until the element matching `css` has the attribute `name` equal to `want`; on a timeout
+/// the message says what it had instead.
+pub async fn wait_attr(browser: &Browser, css: &str, name: &str, want: &str) -> Result<()> {
+    let last = Mutex::new(None::<Option<String>>);
+    let what = format!("{}: `{css}` to have {name}={want:?}", browser.label());
+    wait_some(&what, TIMEOUT, || async {
+        let value = attr(browser, css, name).await?;
+        let done = value.as_deref() == Some(want);
+        *last.lock().unwrap_or_else(|p| p.into_inner()) = Some(value);
+        Ok(done.then_some(()))
+    })
+    .await
+    .with_context(|| {
+        format!(
+            "last seen: {:?}",
+            last.lock().unwrap_or_else(|p| p.into_inner())
+        )
+    })
+}
+
+/// Whether the element matching `css` has the class `class` now.
+pub async fn has_class(browser: &Browser, css: &str, class: &str) -> Result<bool> {
+    let classes = attr(browser, css, "class").await?.unwrap_or_default();
+    Ok(classes.split_whitespace().any(|c| c == class))
+}
+
+/// Waits until the element matching `css` has (`present`) or lacks the class `class`.
+pub async fn wait_class(browser: &Browser, css: &str, class: &str, present: bool) -> Result<()> {
+    let what = format!(
+        "{}: `{css}` to {} class {class:?}",
+        browser.label(),
+        if present { "have" } else { "lose" }
+    );
+    wait_some(&what, TIMEOUT, || async {
+        Ok((has_class(browser, css, class).await? == present).then_some(()))
+    })
+    .await
+}
+
+/// Waits until every browser shows the step `phase` (`lobby`, `ambition`, `drives`, ...).
+pub async fn wait_phase(browsers: &[&Browser], phase: &str) -> Result<()> {
+    for browser in browsers {
+        wait_attr(browser, &tid("step-trail"), "data-phase", phase).await?;
+    }
+    Ok(())
+}
+
+/// The step a browser shows now.
+pub async fn phase(browser: &Browser) -> Result<String> {
+    attr(browser, &tid("step-trail"), "data-phase")
+        .await?
+        .context("no data-phase on the step trail")
+}
+
+/// Opens the participant link `path`, fills in the join form with `name` and `side` (`network` or
+/// `management`) and waits until the people list shows this browser as that person. Returns the
+/// participant's id.
+pub async fn join(browser: &Browser, path: &str, name: &str, side: &str) -> Result<u32> {
+    browser.goto(path).await?;
+    join_here(browser, name, side).await
+}
+
+/// [`join`] on the page the browser shows already.
+pub async fn join_here(browser: &Browser, name: &str, side: &str) -> Result<u32> {
+    type_into(browser, &tid("join-name"), name).await?;
+    click(browser, &tid(&format!("join-side-{side}"))).await?;
+    click(browser, &tid("join-submit")).await?;
+    own_id(browser, name).await
+}
+
+/// Waits until the people list marks `name` as this browser's person ("(jij)"), and returns the id.
+pub async fn own_id(browser: &Browser, name: &str) -> Result<u32> {
+    let what = format!(
+        "{}: the people list to show {name:?} as me",
+        browser.label()
+    );
+    wait_some(&what, TIMEOUT, || async {
+        let id = browser
+            .client()
+            .execute(
+                "for (const li of document.querySelectorAll('[data-testid^=\"person-\"]')) {
+                     const text = li.querySelector('.person-name')?.innerText ?? '';
+                     if (text.startsWith(arguments[0]) && text.includes('(jij)')) {
+                         return Number(li.dataset.testid.slice('person-'.length));
+                     }
+                 }
+                 return null;",
+                vec![json!(name)],
+            )
+            .await?;
+        Ok(id.as_u64().map(|id| id as u32))
+    })
+    .await
+}
+
+/// Focuses the element matching `css` (as a Tab would).
+pub async fn focus(browser: &Browser, css: &str) -> Result<()> {
+    browser.wait_for(css).await?;
+    let focused = browser
+        .client()
+        .execute(
+            "const el = document.querySelector(arguments[0]); el.focus(); \
+             return document.activeElement === el;",
+            vec![json!(css)],
+        )
+        .await?;
+    anyhow::ensure!(
+        focused == json!(true),
+        "{}: `{css}` did not take focus",
+        browser.label()
+    );
+    Ok(())
+}
+
+/// Presses and releases `keys` one after the other, on whatever has the focus.
+pub async fn press(browser: &Browser, keys: &[Key]) -> Result<()> {
+    let mut actions = KeyActions::new("keyboard".into());
+    for key in keys {
+        let value = char::from(*key);
+        actions = actions
+            .then(KeyAction::Down { value })
+            .then(KeyAction::Up { value });
+    }
+    browser.client().perform_actions(actions).await?;
+    browser.client().release_actions().await?;
+    Ok(())
+}
+
+/// Scrolls the element matching `css` to the middle of the viewport (pointer actions do not scroll).
+pub async fn scroll_to(browser: &Browser, css: &str) -> Result<()> {
+    browser.wait_for(css).await?;
+    browser
+        .client()
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center', inline: 'center'});",
+            vec![json!(css)],
+        )
+        .await?;
+    Ok(())
+}
