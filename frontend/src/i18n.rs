@@ -229,6 +229,8 @@ texts! {
     ErrBadKey => "Deze link hoort niet bij deze sessie.", "This link does not belong to this session.";
     ErrSlowDown => "Even rustig aan: te veel berichten tegelijk.", "Slow down: too many messages at once.";
     ErrShuttingDown => "De server start opnieuw op. Even geduld…", "The server is restarting. One moment…";
+    ErrTooManyConnections => "Er zijn te veel verbindingen met deze sessie. Sluit een ander tabblad of apparaat.",
+        "There are too many connections to this session. Close another tab or device.";
     ErrProtocol => "De verbinding liep vast. We maken een nieuwe.", "The connection got stuck. Making a new one.";
 }
 
@@ -488,6 +490,7 @@ pub fn protocol_error_text(error: &ProtocolError, lang: Lang) -> &'static str {
         ProtocolError::BadKey => T::ErrBadKey,
         ProtocolError::SlowDown => T::ErrSlowDown,
         ProtocolError::ShuttingDown => T::ErrShuttingDown,
+        ProtocolError::TooManyConnections => T::ErrTooManyConnections,
         ProtocolError::HelloFirst
         | ProtocolError::Malformed { .. }
         | ProtocolError::TooLarge { .. }

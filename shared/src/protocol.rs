@@ -154,6 +154,9 @@ pub enum ProtocolError {
     TooSlow,
     #[error("the server is shutting down")]
     ShuttingDown,
+    /// Too many connections to this session, or from this network address.
+    #[error("too many connections: close another tab or device first")]
+    TooManyConnections,
 }
 
 impl ProtocolError {
