@@ -318,10 +318,10 @@ pub fn phase_about(phase: Phase, lang: Lang) -> &'static str {
             "How strong is each pillar in our organisation today? Near the core is strong, at the rim is weak."
         }
         (Lang::Nl, Phase::Actions) => {
-            "Wat hebben leernetwerk en management nodig om de ambitie waar te maken, en wat ga jij daar zelf aan doen?"
+            "Alles komt samen: de ambitie, de doelen en de inzichten uit de vorige stappen liggen naast elkaar. Hier maken we afspraken."
         }
         (Lang::En, Phase::Actions) => {
-            "What do the learning network and management need to realise the ambition, and what will you do yourself?"
+            "Everything comes together: the ambition, the goals and the insights from the earlier steps side by side. Here we make agreements."
         }
         (Lang::Nl, Phase::Close) => {
             "We zetten de afspraken op een rij en horen van iedereen hoe de sessie was."

@@ -199,7 +199,7 @@ fn OtherDot(dot: DotRef, d: Memo<Option<RowDot>>) -> impl IntoView {
     view! {
         <span class=dot_class(side) class:dragging=move || dragged().is_some() class:absent=move || pos().is_none()
             style:left=move || pos().map(|(x, y)| place(x, y).0) style:top=move || pos().map(|(x, y)| place(x, y).1)
-            title=title tabindex="0" data-testid=testid
+            title=title aria-label=title data-name=title tabindex="0" data-testid=testid
             data-slot=move || slot().map(|s| slot_index(s).to_string()).unwrap_or_default()>
             {move || d.with(|d| d.as_ref().map(|d| initial(&d.name)))}
         </span>
