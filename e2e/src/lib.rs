@@ -25,12 +25,15 @@
 //! Build first with `cargo xtask build`, or run everything with `cargo xtask test`.
 
 pub mod browser;
+pub mod dots;
+pub mod downloads;
 pub mod driver;
 pub mod http;
 pub mod page;
 pub mod paths;
 pub mod pointer;
 pub mod process;
+pub mod remote;
 pub mod server;
 pub mod wait;
 

@@ -178,3 +178,73 @@ pub async fn scroll_to(browser: &Browser, css: &str) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// The `textContent` of the element matching `css` now: the text exactly as stored in the page,
+/// markup characters included (WebDriver's element text is the rendered, whitespace-folded one).
+pub async fn text_content(browser: &Browser, css: &str) -> Result<String> {
+    let value = browser
+        .client()
+        .execute(
+            "const el = document.querySelector(arguments[0]); return el ? el.textContent : null;",
+            vec![json!(css)],
+        )
+        .await?;
+    value
+        .as_str()
+        .map(str::to_owned)
+        .with_context(|| format!("{}: no element matches `{css}`", browser.label()))
+}
+
+/// Waits until the `textContent` of the element matching `css`, trimmed, equals `want`; on a
+/// timeout the message says what it had instead.
+pub async fn wait_text_content(browser: &Browser, css: &str, want: &str) -> Result<()> {
+    let last = Mutex::new(None::<String>);
+    let what = format!("{}: `{css}` to read {want:?}", browser.label());
+    wait_some(&what, TIMEOUT, || async {
+        let text = text_content(browser, css).await?;
+        let done = text.trim() == want;
+        *last.lock().unwrap_or_else(|p| p.into_inner()) = Some(text);
+        Ok(done.then_some(()))
+    })
+    .await
+    .with_context(|| {
+        format!(
+            "last seen: {:?}",
+            last.lock().unwrap_or_else(|p| p.into_inner())
+        )
+    })
+}
+
+/// Sets the value of the input matching `css` as a user's edit would end (the `input` and
+/// `change` events fire). For inputs whose typing depends on the browser's locale, like a date.
+pub async fn set_value(browser: &Browser, css: &str, value: &str) -> Result<()> {
+    browser.wait_for(css).await?;
+    let set = browser
+        .client()
+        .execute(
+            "const el = document.querySelector(arguments[0]);
+             const proto = Object.getPrototypeOf(el);
+             Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, arguments[1]);
+             el.dispatchEvent(new Event('input', { bubbles: true }));
+             el.dispatchEvent(new Event('change', { bubbles: true }));
+             return el.value;",
+            vec![json!(css), json!(value)],
+        )
+        .await?;
+    anyhow::ensure!(
+        set == json!(value),
+        "{}: `{css}` took {set} instead of {value:?}",
+        browser.label()
+    );
+    Ok(())
+}
+
+/// Chooses the option with `value` in the `<select>` matching `css`, as a click would.
+pub async fn select_value(browser: &Browser, css: &str, value: &str) -> Result<()> {
+    let select = browser.wait_for(css).await?;
+    select
+        .select_by_value(value)
+        .await
+        .with_context(|| format!("{}: choosing {value:?} in `{css}`", browser.label()))?;
+    Ok(())
+}

@@ -36,6 +36,17 @@ pub struct Config {
     #[arg(long, env = "KOERSBORD_DB")]
     pub db: Option<PathBuf>,
 
+    /// Addresses of reverse proxies in front of this server (e.g. `127.0.0.1`). A request from one
+    /// of them is counted against the client address in its `X-Forwarded-For` header rather than
+    /// the proxy's, for the per-address limits. Without this, the header is ignored: anyone could
+    /// write it.
+    #[arg(
+        long = "trusted-proxy",
+        env = "KOERSBORD_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<IpAddr>,
+
     #[arg(skip)]
     pub tuning: Tuning,
 }
@@ -59,6 +70,7 @@ impl Default for Config {
             dist: PathBuf::from("dist"),
             allow_origins: Vec::new(),
             db: None,
+            trusted_proxies: Vec::new(),
             tuning: Tuning::default(),
         }
     }
@@ -83,6 +95,15 @@ pub struct Tuning {
     pub drags_burst: f64,
     /// Join-code guesses per minute from one IP address (also the burst).
     pub join_codes_per_min: f64,
+    /// Sessions one client address may create per hour on average, and in a burst.
+    pub sessions_per_hour: f64,
+    pub sessions_burst: f64,
+    /// Open WebSockets to one room. Join-link sockets are refused from this many on; the
+    /// facilitator's and the screen's get a few more (see `ws::ORGANISER_RESERVE`), so people with
+    /// the join link cannot lock the organisers out.
+    pub room_connections: usize,
+    /// Open WebSockets from one client address (an IPv6 /64) across the server, hello or not.
+    pub address_connections: usize,
     /// How long shutdown waits for sockets to say goodbye.
     pub shutdown_grace: Duration,
     /// A room nobody is connected to is unloaded from memory after this long; the store keeps it
@@ -103,6 +124,15 @@ impl Default for Tuning {
             drags_per_sec: 60.0,
             drags_burst: 15.0,
             join_codes_per_min: 10.0,
+            // Enough for a facilitator preparing a day of workshops; a script filling the disk
+            // gets 20 an hour.
+            sessions_per_hour: 20.0,
+            sessions_burst: 5.0,
+            // 8 participants on two devices each, two facilitator devices, a projector and a few
+            // spare: 24. The organisers' reserve comes on top.
+            room_connections: 24,
+            // A whole meeting room may share one NAT address: several rooms' worth.
+            address_connections: 64,
             shutdown_grace: Duration::from_secs(3),
             // Long enough to outlast a coffee break with the laptop shut, short enough that a day
             // of sessions does not pile up in memory.
@@ -130,6 +160,8 @@ mod tests {
             "https://a.example,https://b.example",
             "--db",
             "/var/lib/koersbord/db.sqlite3",
+            "--trusted-proxy",
+            "127.0.0.1,::1",
         ])
         .unwrap();
         assert_eq!(c.port, 0);
@@ -139,6 +171,13 @@ mod tests {
         assert_eq!(
             c.db_path().unwrap(),
             PathBuf::from("/var/lib/koersbord/db.sqlite3")
+        );
+        assert_eq!(
+            c.trusted_proxies,
+            [
+                "127.0.0.1".parse::<IpAddr>().unwrap(),
+                "::1".parse().unwrap()
+            ]
         );
     }
 

@@ -6,15 +6,19 @@
 //! - `ws`: one task per WebSocket: hello, reading, writing, goodbye.
 //! - `room`: the registry of live rooms and the task that owns each room.
 //! - `store`: the SQLite database that keeps every session; its writer thread.
-//! - `keys`, `ratelimit`: capabilities and token buckets.
+//! - `keys`, `ratelimit`, `caps`, `client_addr`: capabilities, token buckets, caps on open sockets
+//!   and who a request counts against. docs/SECURITY.md lists every limit.
 //!
 //! Durability: a command's events are committed to the store before anyone hears of them (see
 //! `room::task`); on restart rooms load lazily from the store; on SIGTERM the rooms finish their
 //! commits and the writer drains before the process exits.
 
+mod caps;
+mod client_addr;
 pub mod config;
 mod http;
 mod keys;
+pub mod logging;
 mod ratelimit;
 mod room;
 mod store;
@@ -22,10 +26,12 @@ mod ws;
 
 pub use config::{Config, Tuning};
 
+use axum::http::HeaderMap;
+use caps::Counter;
 use ratelimit::IpLimiter;
 use room::Rooms;
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 use store::{Store, WriterThread};
@@ -43,6 +49,10 @@ pub(crate) struct App {
     pub config: Arc<Config>,
     pub rooms: Arc<Rooms>,
     pub join_code_limiter: Arc<IpLimiter>,
+    pub session_limiter: Arc<IpLimiter>,
+    /// Open WebSockets per client address (from the upgrade on) and per room (from a valid hello on).
+    pub address_sockets: Arc<Counter<IpAddr>>,
+    pub room_sockets: Arc<Counter<String>>,
     /// Cancelled when the server stops: every socket then says goodbye.
     pub shutdown: CancellationToken,
     /// Every socket task, so shutdown can wait for their goodbyes (axum waits only for requests).
@@ -51,15 +61,35 @@ pub(crate) struct App {
 
 impl App {
     fn new(config: Config, store: Store) -> App {
-        let limiter = IpLimiter::per_minute(config.tuning.join_codes_per_min);
-        let rooms = Rooms::new(store, config.tuning.room_idle);
+        let tuning = &config.tuning;
+        let limiter = IpLimiter::per_minute(tuning.join_codes_per_min);
+        let sessions = IpLimiter::per_hour(tuning.sessions_per_hour, tuning.sessions_burst);
+        let rooms = Rooms::new(store, tuning.room_idle);
         App {
             config: Arc::new(config),
             rooms: Arc::new(rooms),
             join_code_limiter: Arc::new(limiter),
+            session_limiter: Arc::new(sessions),
+            address_sockets: Arc::default(),
+            room_sockets: Arc::default(),
             shutdown: CancellationToken::new(),
             sockets: TaskTracker::new(),
         }
+    }
+
+    /// Who a request counts against for the per-address limits (see `client_addr`).
+    pub fn client_key(&self, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+        let trusted = &self.config.trusted_proxies;
+        if trusted.is_empty() && headers.contains_key("x-forwarded-for") {
+            static ONCE: std::sync::Once = std::sync::Once::new();
+            ONCE.call_once(|| {
+                tracing::warn!(
+                    "a request came with X-Forwarded-For but no --trusted-proxy is set: behind a \
+                     proxy every client counts as the proxy's address for the per-address limits"
+                );
+            });
+        }
+        client_addr::key(peer.ip(), headers, trusted)
     }
 }
 
@@ -71,13 +101,26 @@ pub struct Server {
     writer: WriterThread,
 }
 
-/// A window on a running server, for tests: which rooms are live in memory.
+/// A window on a running server, for tests: which rooms are live in memory, how many sockets are
+/// open.
 #[derive(Clone)]
 pub struct Monitor {
     rooms: Arc<Rooms>,
+    address_sockets: Arc<Counter<IpAddr>>,
+    room_sockets: Arc<Counter<String>>,
 }
 
 impl Monitor {
+    /// Open WebSockets from this client address (as the per-address cap counts them).
+    pub fn sockets_from(&self, ip: IpAddr) -> usize {
+        self.address_sockets.count(&ip)
+    }
+
+    /// Open WebSockets that said a valid hello to this room.
+    pub fn sockets_in(&self, room: &str) -> usize {
+        self.room_sockets.count(&room.to_owned())
+    }
+
     /// Whether the room is loaded (has a task) now.
     pub fn is_live(&self, room: &str) -> bool {
         self.rooms.get(room).is_some()
@@ -107,6 +150,8 @@ impl Server {
     pub fn monitor(&self) -> Monitor {
         Monitor {
             rooms: self.app.rooms.clone(),
+            address_sockets: self.app.address_sockets.clone(),
+            room_sockets: self.app.room_sockets.clone(),
         }
     }
 

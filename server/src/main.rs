@@ -2,18 +2,15 @@
 
 use anyhow::Context;
 use clap::Parser;
-use koersbord_server::{Config, Server, shutdown_signal};
+use koersbord_server::{Config, Server, logging, shutdown_signal};
 use std::io::Write;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::util::SubscriberInitExt;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
     // Logs go to stderr: stdout carries only the start-up line that scripts and tests parse.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .init();
+    logging::subscriber(std::io::stderr, logging::env_filter(), true).init();
 
     let listener = tokio::net::TcpListener::bind((config.bind, config.port))
         .await

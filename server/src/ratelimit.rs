@@ -1,5 +1,5 @@
-//! Token buckets: per connection (messages, drag relays) and per client address (join-code guesses).
-//! Time is passed in, so the arithmetic is tested without waiting.
+//! Token buckets: per connection (messages, drag relays) and per client address (join-code guesses,
+//! session creation). Time is passed in, so the arithmetic is tested without waiting.
 
 use dashmap::DashMap;
 use std::net::IpAddr;
@@ -26,12 +26,18 @@ impl TokenBucket {
 
     /// Takes a token if one is there.
     pub fn try_take(&mut self, now: Instant) -> bool {
+        self.take_or_wait(now).is_ok()
+    }
+
+    /// Takes a token if one is there, or tells how long until the next one.
+    pub fn take_or_wait(&mut self, now: Instant) -> Result<(), Duration> {
         self.refill(now);
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
-            true
+            Ok(())
         } else {
-            false
+            let wait = (1.0 - self.tokens) / self.rate;
+            Err(Duration::try_from_secs_f64(wait).unwrap_or(Duration::MAX))
         }
     }
 
@@ -48,7 +54,7 @@ impl TokenBucket {
     }
 }
 
-/// One bucket per client address, for guessable endpoints.
+/// One bucket per client address (see `client_addr::key`), for guessable or costly endpoints.
 pub struct IpLimiter {
     per_sec: f64,
     burst: f64,
@@ -59,22 +65,33 @@ pub struct IpLimiter {
 const PRUNE_ABOVE: usize = 10_000;
 
 impl IpLimiter {
+    /// `per_min` a minute, and as many in a burst.
     pub fn per_minute(per_min: f64) -> IpLimiter {
+        IpLimiter::new(per_min / 60.0, per_min)
+    }
+
+    /// `per_hour` an hour on average, `burst` at once.
+    pub fn per_hour(per_hour: f64, burst: f64) -> IpLimiter {
+        IpLimiter::new(per_hour / 3600.0, burst)
+    }
+
+    fn new(per_sec: f64, burst: f64) -> IpLimiter {
         IpLimiter {
-            per_sec: per_min / Duration::from_secs(60).as_secs_f64(),
-            burst: per_min.max(1.0),
+            per_sec,
+            burst: burst.max(1.0),
             buckets: DashMap::new(),
         }
     }
 
-    pub fn check(&self, ip: IpAddr, now: Instant) -> bool {
+    /// Takes one from `ip`'s budget, or tells how long until it has one again.
+    pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
         if self.buckets.len() > PRUNE_ABOVE {
             self.buckets.retain(|_, b| !b.is_full_at(now));
         }
         self.buckets
             .entry(ip)
             .or_insert_with(|| TokenBucket::new(self.per_sec, self.burst, now))
-            .try_take(now)
+            .take_or_wait(now)
     }
 }
 
@@ -102,9 +119,24 @@ mod tests {
         let limiter = IpLimiter::per_minute(3.0);
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
-        assert_eq!((0..5).filter(|_| limiter.check(a, t0)).count(), 3);
-        assert!(limiter.check(b, t0));
-        assert!(limiter.check(a, t0 + Duration::from_secs(20)));
-        assert!(!limiter.check(a, t0 + Duration::from_secs(20)));
+        assert_eq!((0..5).filter(|_| limiter.check(a, t0).is_ok()).count(), 3);
+        assert!(limiter.check(b, t0).is_ok());
+        assert!(limiter.check(a, t0 + Duration::from_secs(20)).is_ok());
+        assert!(limiter.check(a, t0 + Duration::from_secs(20)).is_err());
+    }
+
+    #[test]
+    fn a_refusal_says_when_the_next_token_comes() {
+        let t0 = Instant::now();
+        let limiter = IpLimiter::per_hour(20.0, 2.0);
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        assert!(limiter.check(a, t0).is_ok());
+        assert!(limiter.check(a, t0).is_ok());
+        // 20 an hour: one every three minutes.
+        let about = |wait: Duration, secs: f64| (wait.as_secs_f64() - secs).abs() < 0.01;
+        assert!(about(limiter.check(a, t0).unwrap_err(), 180.0));
+        let later = t0 + Duration::from_secs(60);
+        assert!(about(limiter.check(a, later).unwrap_err(), 120.0));
+        assert!(limiter.check(a, t0 + Duration::from_secs(181)).is_ok());
     }
 }

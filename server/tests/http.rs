@@ -193,3 +193,154 @@ async fn without_a_built_client_pages_say_how_to_build_it() {
     // The rest of the server works regardless.
     assert_eq!(server.http("GET", "/healthz", None).await.status, 200);
 }
+
+/// The script policy: our own files and WebAssembly compilation, nothing inline, no `eval`.
+fn assert_strict_scripts(r: &common::HttpResponse) {
+    let csp = &r.headers["content-security-policy"];
+    let scripts = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src"))
+        .expect("a script-src directive");
+    assert_eq!(scripts, "script-src 'self' 'wasm-unsafe-eval'");
+    assert!(!csp.contains("'unsafe-eval'"), "{csp}");
+}
+
+#[tokio::test]
+async fn every_kind_of_response_carries_the_security_headers() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    std::fs::write(dist.path().join("app.js"), "export {}").unwrap();
+    let mut config = common::test_config();
+    config.dist = dist.path().to_owned();
+    config.tuning.join_codes_per_min = 1.0;
+    let server = TestServer::with(config).await;
+    let big = format!(r#"{{"title":"{}"}}"#, "x".repeat(20 * 1024));
+    let requests: [(&str, &str, Option<&str>, u16); 11] = [
+        ("GET", "/", None, 200),
+        ("GET", "/app.js", None, 200),
+        ("GET", "/r/abcdefghij", None, 200),
+        ("GET", "/healthz", None, 200),
+        ("POST", "/api/sessions", Some(r#"{"title":"t"}"#), 201),
+        ("POST", "/api/sessions", Some("{"), 400),
+        ("POST", "/api/sessions", Some(&big), 413),
+        ("GET", "/api/sessions", None, 405),
+        ("GET", "/api/nothing", None, 404),
+        ("POST", "/api/join-code", Some(r#"{"code":"ZZZZZZ"}"#), 404),
+        ("POST", "/api/join-code", Some(r#"{"code":"ZZZZZZ"}"#), 429),
+    ];
+    for (method, path, body, status) in requests {
+        let r = server.http(method, path, body).await;
+        assert_eq!(r.status, status, "{method} {path}: {}", r.body);
+        assert_security_headers(&r);
+        assert_strict_scripts(&r);
+        if path.starts_with("/api/") {
+            assert_eq!(r.headers["cache-control"], "no-store", "{path}");
+        }
+    }
+    // A plain GET of the socket's path, and a socket from a foreign page.
+    let r = server.http("GET", "/ws", None).await;
+    assert!(r.status >= 400, "{}", r.status);
+    assert_security_headers(&r);
+    let mut request =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(format!(
+            "ws://{}/ws",
+            server.addr
+        ))
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("origin", "http://evil.example".parse().unwrap());
+    let Err(tokio_tungstenite::tungstenite::Error::Http(response)) =
+        tokio_tungstenite::connect_async(request).await
+    else {
+        panic!("a foreign page got a socket")
+    };
+    assert_eq!(response.status(), 403);
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(response.headers()["referrer-policy"], "no-referrer");
+}
+
+#[tokio::test]
+async fn an_api_body_over_16_kib_gets_413() {
+    let server = TestServer::start().await;
+    // Just under the limit: read, and refused for what it says.
+    let near = format!(r#"{{"title":"{}"}}"#, "x".repeat(16 * 1024 - 20));
+    let r = server.http("POST", "/api/sessions", Some(&near)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let over = format!(r#"{{"title":"{}"}}"#, "x".repeat(17 * 1024));
+    for path in ["/api/sessions", "/api/join-code"] {
+        let r = server.http("POST", path, Some(&over)).await;
+        assert_eq!(r.status, 413, "{path}: {}", r.body);
+        assert_eq!(r.body, r#"{"code":"too_large","max":16384}"#);
+    }
+}
+
+#[tokio::test]
+async fn creating_sessions_is_limited_per_address() {
+    let server = TestServer::with_tuning(|t| {
+        t.sessions_per_hour = 20.0;
+        t.sessions_burst = 3.0;
+    })
+    .await;
+    // A refused form costs nothing: the facilitator may fix a typo.
+    for _ in 0..5 {
+        let r = server
+            .http("POST", "/api/sessions", Some(r#"{"title":"a\u0007"}"#))
+            .await;
+        assert_eq!(r.status, 400);
+    }
+    for _ in 0..3 {
+        server.create_session().await;
+    }
+    for _ in 0..5 {
+        let r = server
+            .http("POST", "/api/sessions", Some(r#"{"title":"Nog een"}"#))
+            .await;
+        assert_eq!(r.status, 429);
+        assert_eq!(r.body, r#"{"code":"slow_down"}"#);
+        // 20 an hour: the next one in three minutes.
+        let retry: u64 = r.headers["retry-after"].parse().unwrap();
+        assert!((170..=180).contains(&retry), "{retry}");
+    }
+    // Guessing join codes has its own budget.
+    let r = server
+        .http("POST", "/api/join-code", Some(r#"{"code":"ZZZZZZ"}"#))
+        .await;
+    assert_eq!(r.status, 404);
+}
+
+#[tokio::test]
+async fn forwarded_for_is_believed_only_from_a_trusted_proxy() {
+    let create = |server: &TestServer, client: &'static str| {
+        let addr = server.addr;
+        async move {
+            http(
+                addr,
+                "POST",
+                "/api/sessions",
+                &[("X-Forwarded-For", client)],
+                Some(r#"{"title":"t"}"#),
+            )
+            .await
+            .status
+        }
+    };
+    let mut config = common::test_config();
+    config.tuning.sessions_burst = 1.0;
+    config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    let behind_proxy = TestServer::with(config.clone()).await;
+    assert_eq!(create(&behind_proxy, "198.51.100.1").await, 201);
+    assert_eq!(create(&behind_proxy, "198.51.100.1").await, 429);
+    assert_eq!(create(&behind_proxy, "198.51.100.2").await, 201);
+    // What a client wrote to the left of the entry our proxy appended buys no fresh budget.
+    assert_eq!(
+        create(&behind_proxy, "198.51.100.9, 198.51.100.2").await,
+        429
+    );
+
+    config.trusted_proxies.clear();
+    let direct = TestServer::with(config).await;
+    assert_eq!(create(&direct, "198.51.100.1").await, 201);
+    assert_eq!(create(&direct, "198.51.100.2").await, 429);
+}

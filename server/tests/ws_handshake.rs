@@ -2,22 +2,13 @@
 
 mod common;
 
-use common::{Client, Closed, TestServer};
+use common::{Closed, TestServer, expect_fatal};
 use futures_util::StreamExt;
 use koersbord_shared::protocol::{ClientMsg, ProtocolError, Role, ServerMsg};
 use koersbord_shared::room::Command;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-
-/// Expects a fatal error then a close with `code`.
-async fn expect_fatal(c: &mut Client, error: ProtocolError, code: u16) {
-    assert_eq!(c.recv().await, ServerMsg::Error { error });
-    match c.closed().await {
-        Closed::Frame(got, _) => assert_eq!(got, code),
-        Closed::Abrupt => panic!("no close frame"),
-    }
-}
 
 #[tokio::test]
 async fn each_key_gets_its_role_and_only_facilitator_and_screen_get_the_invite() {

@@ -6,21 +6,24 @@ use crate::room::hub::now_ms;
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use koersbord_shared::protocol::{CreateSession, JoinCodeFound, JoinCodeLookup, SessionCreated};
 use koersbord_shared::room::{Actor, Command, Event, Rejection, RoomState, Setup, decide};
 use serde_json::json;
 use std::net::SocketAddr;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 pub(crate) enum ApiError {
     /// The state machine refused the texts; the body is the rejection itself.
     Rejected(Rejection),
     /// The body was not the JSON this endpoint takes.
     Malformed(String),
+    /// The body is larger than the API takes (`API_BODY_LIMIT`).
+    TooLarge,
     UnknownCode,
-    SlowDown,
+    /// Over the per-address rate; the next try may come after this long.
+    SlowDown(Duration),
     NotFound,
     /// The database failed; details are logged, not sent.
     Internal,
@@ -45,12 +48,21 @@ impl IntoResponse for ApiError {
             ApiError::UnknownCode => {
                 (StatusCode::NOT_FOUND, Json(json!({"code": "unknown_code"}))).into_response()
             }
-            ApiError::SlowDown => (
-                StatusCode::TOO_MANY_REQUESTS,
-                [(header::RETRY_AFTER, "10")],
-                Json(json!({"code": "slow_down"})),
+            ApiError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                Json(json!({"code": "too_large", "max": super::API_BODY_LIMIT})),
             )
                 .into_response(),
+            ApiError::SlowDown(wait) => {
+                // Whole seconds, rounded up, at least one.
+                let secs = wait.as_secs_f64().ceil().clamp(1.0, 86_400.0) as u64;
+                (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(header::RETRY_AFTER, HeaderValue::from(secs))],
+                    Json(json!({"code": "slow_down"})),
+                )
+                    .into_response()
+            }
             ApiError::NotFound => {
                 (StatusCode::NOT_FOUND, Json(json!({"code": "not_found"}))).into_response()
             }
@@ -64,17 +76,30 @@ impl IntoResponse for ApiError {
 }
 
 fn body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    body.map(|Json(t)| t)
-        .map_err(|e| ApiError::Malformed(e.body_text()))
+    body.map(|Json(t)| t).map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::Malformed(e.body_text())
+        }
+    })
 }
 
-/// Opens a room with the facilitator's texts. Answers once the session is stored.
+/// Opens a room with the facilitator's texts. Answers once the session is stored. Each stored
+/// session costs a row on disk for good, so creating them is limited per client address; a refused
+/// form (bad texts) costs nothing, so a facilitator fixing a typo is not held back.
 pub(crate) async fn create_session(
     State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     request: Result<Json<CreateSession>, JsonRejection>,
 ) -> Result<(StatusCode, Json<SessionCreated>), ApiError> {
     let request = body(request)?;
     let setup = checked_setup(request)?;
+    let client = app.client_key(peer, &headers);
+    app.session_limiter
+        .check(client, Instant::now())
+        .map_err(ApiError::SlowDown)?;
     let created = app.rooms.create(setup).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -104,11 +129,14 @@ fn checked_setup(request: CreateSession) -> Result<Setup, ApiError> {
 pub(crate) async fn join_code(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     request: Result<Json<JoinCodeLookup>, JsonRejection>,
 ) -> Result<Json<JoinCodeFound>, ApiError> {
-    if !app.join_code_limiter.check(peer.ip(), Instant::now()) {
-        return Err(ApiError::SlowDown);
-    }
+    // Every lookup counts, found or not, well-formed or not: each one is a guess.
+    let client = app.client_key(peer, &headers);
+    app.join_code_limiter
+        .check(client, Instant::now())
+        .map_err(ApiError::SlowDown)?;
     let request = body(request)?;
     app.rooms
         .find_code(&request.code)

@@ -11,8 +11,9 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// API bodies are a few short texts; the largest valid one is under 4 KiB.
-const API_BODY_LIMIT: usize = 16 * 1024;
+/// API bodies are a few short texts: at most 1,320 characters, about 5 KiB as UTF-8 and under
+/// 16 KiB even with every character `\u`-escaped. Larger bodies get 413.
+pub(crate) const API_BODY_LIMIT: usize = 16 * 1024;
 
 /// Only our own origin may run code, connect or frame us. `wasm-unsafe-eval` lets the page compile
 /// its WebAssembly; inline styles carry dot positions.
@@ -25,7 +26,12 @@ pub(crate) fn router(app: App) -> Router {
         .route("/sessions", post(api::create_session))
         .route("/join-code", post(api::join_code))
         .fallback(api::not_found)
-        .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
+        // Answers carry capabilities: no cache, shared or private, keeps them.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     let security: [(HeaderName, &'static str); 4] = [
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

@@ -178,8 +178,22 @@ impl Store {
 
 /// The file holds bearer capabilities: create it readable by the server's user only. SQLite gives
 /// its `-wal` and `-shm` files the same permissions.
+///
+/// An existing file keeps its mode (the operator may have chosen it), with a warning if others
+/// may read it.
 fn create_private(path: &Path) -> anyhow::Result<()> {
     if path.exists() {
+        #[cfg(unix)]
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = std::os::unix::fs::PermissionsExt::mode(&meta.permissions());
+            if mode & 0o077 != 0 {
+                tracing::warn!(
+                    db = %path.display(),
+                    mode = format!("{:o}", mode & 0o777),
+                    "the database holds every session's keys but others may read it: chmod 600"
+                );
+            }
+        }
         return Ok(());
     }
     let mut options = std::fs::OpenOptions::new();

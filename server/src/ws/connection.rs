@@ -7,6 +7,7 @@
 //! the room drops the connection (too slow) or ends (its store failed), the queue closes and the
 //! writer notices.
 
+use super::ORGANISER_RESERVE;
 use super::budget::{Budget, Verdict};
 use crate::App;
 use crate::config::Tuning;
@@ -16,7 +17,7 @@ use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ProtocolError, ServerMsg};
+use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ProtocolError, Role, ServerMsg};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::WeakSender;
@@ -80,6 +81,8 @@ async fn live(sink: &mut Sink, stream: &mut Stream, app: &App, conn: ConnId) -> 
     };
     let kick = CancellationToken::new();
     let mut attempts = 0;
+    // This socket's place among the room's; given back however the socket ends.
+    let mut slot = None;
     let (room, out, mut queue, welcome) = loop {
         attempts += 1;
         let room = match app.rooms.open(&hello.room).await {
@@ -93,6 +96,18 @@ async fn live(sink: &mut Sink, stream: &mut Stream, app: &App, conn: ConnId) -> 
         let Some(role) = room.role_for(&hello.key) else {
             return Ending::Fatal(ProtocolError::BadKey);
         };
+        // Counted only once the key is good: a stranger learns nothing about a room's sockets.
+        if slot.is_none() {
+            let tuning = &app.config.tuning;
+            let cap = match role {
+                Role::Participant => tuning.room_connections,
+                Role::Facilitator | Role::Screen => tuning.room_connections + ORGANISER_RESERVE,
+            };
+            match app.room_sockets.try_take(&hello.room, cap) {
+                Some(taken) => slot = Some(taken),
+                None => return Ending::Fatal(ProtocolError::TooManyConnections),
+            }
+        }
         let (out, mut queue) = mpsc::channel(tuning.outgoing_queue);
         let weak = out.downgrade();
         let connect = RoomMsg::Connect {
@@ -113,6 +128,7 @@ async fn live(sink: &mut Sink, stream: &mut Stream, app: &App, conn: ConnId) -> 
             return Ending::ServerError;
         }
     };
+    let _slot = slot;
     let _attached = Attached {
         room: room.clone(),
         conn,
@@ -231,50 +247,75 @@ async fn read(
                 continue;
             }
         };
-        match msg {
-            ClientMsg::Hello { .. } => tell(
-                out,
-                ProtocolError::Malformed {
-                    detail: "hello was already received".into(),
-                },
-            ),
-            ClientMsg::Command { id, command } => {
+        match route(msg, conn, now_ms()) {
+            Route::Room(msg) => {
                 // A room that stopped taking messages has ended under us.
-                if !room.send(RoomMsg::Command { conn, id, command }).await {
+                if !room.send(msg).await {
                     return Ending::ServerError;
                 }
             }
-            ClientMsg::Drag { dot, x, y } => {
-                // Positions are fractions of the board; anything else is dropped, not relayed.
-                let on_board = |v: f32| v.is_finite() && (0.0..=1.0).contains(&v);
-                if on_board(x) && on_board(y) && budget.relay_drag(now) {
-                    room.try_send(RoomMsg::Drag { conn, dot, x, y });
+            Route::Drag(msg) => {
+                if budget.relay_drag(now) {
+                    room.try_send(msg);
                 }
             }
-            ClientMsg::DragEnd { dot } => {
-                // Not rate-capped and not droppable: a lost end would leave a ghost drag behind.
-                if !room.send(RoomMsg::DragEnd { conn, dot }).await {
-                    return Ending::ServerError;
-                }
-            }
-            ClientMsg::Ping { nonce } => {
-                let pong = ServerMsg::Pong {
-                    nonce,
-                    server_time_ms: now_ms(),
-                };
-                if let Some(out) = out.upgrade() {
-                    let _ = out.try_send(Frame::from(pong.encode()));
-                }
-            }
+            Route::Reply(reply) => send_own(out, *reply),
+            Route::Nothing => {}
         }
     }
 }
 
-/// Sends a non-fatal error to this connection. If its queue is full the room drops it anyway.
-fn tell(out: &WeakSender<Frame>, error: ProtocolError) {
-    if let Some(out) = out.upgrade() {
-        let _ = out.try_send(Frame::from(ServerMsg::Error { error }.encode()));
+/// Where a message from a connection that said hello goes.
+pub(super) enum Route {
+    /// To the room, waiting for space in its inbox: commands, and drag ends (a lost end would leave
+    /// a ghost drag behind).
+    Room(RoomMsg),
+    /// To the room if the connection's drag budget allows; else dropped without a word, since the
+    /// next update carries the newer position anyway.
+    Drag(RoomMsg),
+    /// Answered by the connection itself.
+    Reply(Box<ServerMsg>),
+    /// Dropped.
+    Nothing,
+}
+
+/// Routes a decoded message. The room decides what it may do: the connection only adds who sent
+/// it (`conn`, which the room maps to the role its key gave) and drops what is off the board.
+pub(super) fn route(msg: ClientMsg, conn: ConnId, now_ms: u64) -> Route {
+    match msg {
+        ClientMsg::Hello { .. } => Route::Reply(Box::new(ServerMsg::Error {
+            error: ProtocolError::Malformed {
+                detail: "hello was already received".into(),
+            },
+        })),
+        ClientMsg::Command { id, command } => Route::Room(RoomMsg::Command { conn, id, command }),
+        ClientMsg::Drag { dot, x, y } => {
+            // Positions are fractions of the board; anything else is dropped, not relayed.
+            let on_board = |v: f32| v.is_finite() && (0.0..=1.0).contains(&v);
+            if on_board(x) && on_board(y) {
+                Route::Drag(RoomMsg::Drag { conn, dot, x, y })
+            } else {
+                Route::Nothing
+            }
+        }
+        ClientMsg::DragEnd { dot } => Route::Room(RoomMsg::DragEnd { conn, dot }),
+        ClientMsg::Ping { nonce } => Route::Reply(Box::new(ServerMsg::Pong {
+            nonce,
+            server_time_ms: now_ms,
+        })),
     }
+}
+
+/// Sends a frame to this connection only, unless its queue is full (then the room drops it anyway).
+fn send_own(out: &WeakSender<Frame>, msg: ServerMsg) {
+    if let Some(out) = out.upgrade() {
+        let _ = out.try_send(Frame::from(msg.encode()));
+    }
+}
+
+/// Sends a non-fatal error to this connection.
+fn tell(out: &WeakSender<Frame>, error: ProtocolError) {
+    send_own(out, ServerMsg::Error { error });
 }
 
 /// Drains the queue into the socket, batching what is already waiting into one flush, and pings
@@ -334,6 +375,7 @@ fn close_for(error: &ProtocolError) -> (u16, &'static str) {
         ProtocolError::SlowDown => (1008, "slow_down"),
         ProtocolError::TooSlow => (1008, "too_slow"),
         ProtocolError::ShuttingDown => (1001, "shutting_down"),
+        ProtocolError::TooManyConnections => (1008, "too_many_connections"),
     }
 }
 

@@ -1,14 +1,23 @@
-//! `GET /ws`: checks where the page came from, then upgrades and hands the socket to its task.
+//! `GET /ws`: checks where the page came from and how many sockets its address holds, then upgrades
+//! and hands the socket to its task.
 
 mod budget;
 mod connection;
+#[cfg(test)]
+mod fuzz_tests;
 
 use crate::App;
-use axum::extract::State;
+use axum::Json;
 use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use koersbord_shared::protocol::MAX_FRAME_BYTES;
+use std::net::SocketAddr;
+
+/// Sockets the facilitator's and the screen's keys may open in a room beyond
+/// [`crate::Tuning::room_connections`]: whoever holds the join link cannot lock the organisers out.
+pub(crate) const ORGANISER_RESERVE: usize = 4;
 
 /// What tungstenite may buffer for writing before a send fails: a few full frames. Our own queue
 /// is the real bound; this only stops a stuck socket from growing without limit.
@@ -16,6 +25,7 @@ const MAX_WRITE_BUFFER: usize = 16 * MAX_FRAME_BYTES;
 
 pub(crate) async fn upgrade(
     State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -27,13 +37,29 @@ pub(crate) async fn upgrade(
     if app.shutdown.is_cancelled() {
         return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
     }
+    // Refused before the upgrade: a flood from one address costs one HTTP answer per try, no
+    // socket and no task. A browser sees a failed connection and retries with its backoff, which
+    // suits a cap that frees up as others leave.
+    let client = app.client_key(peer, &headers);
+    let Some(slot) = app
+        .address_sockets
+        .try_take(&client, app.config.tuning.address_connections)
+    else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            Json(serde_json::json!({"code": "too_many_connections"})),
+        )
+            .into_response();
+    };
     // Held by the socket's task, so shutdown can wait for it.
     let tracked = app.sockets.token();
+    // The slot lives as long as the socket's task, or as this closure if the upgrade never happens.
     ws.max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
         .max_write_buffer_size(MAX_WRITE_BUFFER)
         .on_upgrade(move |socket| async move {
             connection::run(socket, app).await;
+            drop(slot);
             drop(tracked);
         })
 }

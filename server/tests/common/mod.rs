@@ -9,7 +9,9 @@ pub use http_client::{HttpResponse, http};
 
 use futures_util::{SinkExt, StreamExt};
 use koersbord_server::{Config, Monitor, Server, Tuning};
-use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ServerMsg, SessionCreated};
+use koersbord_shared::protocol::{
+    ClientMsg, PROTOCOL_VERSION, ProtocolError, ServerMsg, SessionCreated,
+};
 use koersbord_shared::room::{Command, RoomState};
 use koersbord_shared::{ParticipantId, Side};
 use std::net::SocketAddr;
@@ -36,13 +38,20 @@ pub struct TestServer {
     _dir: Option<Arc<tempfile::TempDir>>,
 }
 
+/// The production defaults, except that tests, all from 127.0.0.1, may create many sessions.
+pub fn test_config() -> Config {
+    let mut config = Config::default();
+    config.tuning.sessions_burst = 1_000.0;
+    config
+}
+
 impl TestServer {
     pub async fn start() -> TestServer {
-        TestServer::with(Config::default()).await
+        TestServer::with(test_config()).await
     }
 
     pub async fn with_tuning(tune: impl FnOnce(&mut Tuning)) -> TestServer {
-        let mut config = Config::default();
+        let mut config = test_config();
         tune(&mut config.tuning);
         TestServer::with(config).await
     }
@@ -314,6 +323,34 @@ impl Client {
 /// Reads a server message, failing the test on anything unreadable.
 pub fn decode_server_msg(text: &str) -> ServerMsg {
     ServerMsg::decode(text).expect("a readable server message")
+}
+
+/// Expects a fatal error, then a close frame with `code`.
+pub async fn expect_fatal(c: &mut Client, error: ProtocolError, code: u16) {
+    assert_eq!(c.recv().await, ServerMsg::Error { error });
+    match c.closed().await {
+        Closed::Frame(got, _) => assert_eq!(got, code),
+        Closed::Abrupt => panic!("no close frame"),
+    }
+}
+
+/// The room as a fresh facilitator welcome shows it, as JSON: equal strings mean the same room,
+/// byte for byte.
+pub async fn room_bytes(server: &TestServer, s: &SessionCreated) -> String {
+    let (_f, welcome) = server.hello(&s.room, &s.facilitator_key, None).await;
+    serde_json::to_string(state_of(&welcome)).unwrap()
+}
+
+/// Waits until `done` holds, failing after [`WAIT`].
+pub async fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !done() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never happened: {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 pub fn state_of(welcome: &ServerMsg) -> &RoomState {

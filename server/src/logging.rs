@@ -1,0 +1,35 @@
+//! Logging to stderr, filtered by `RUST_LOG`. Capability keys must never reach a log: ours never
+//! name them, and the WebSocket library's frame dumps (`tungstenite` at trace level, which print
+//! every hello and welcome with its keys) are dropped whatever `RUST_LOG` asks for.
+
+use tracing::{Level, Metadata};
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::{FilterExt, filter_fn};
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::{Layer, SubscriberExt};
+
+/// Whether an event may be logged at all: not the socket library's frame dumps.
+fn never_frames(meta: &Metadata<'_>) -> bool {
+    let socket_library =
+        meta.target().starts_with("tungstenite") || meta.target().starts_with("tokio_tungstenite");
+    !(socket_library && *meta.level() == Level::TRACE)
+}
+
+/// The server's subscriber: `filter` (usually from `RUST_LOG`) writing to `writer`. Install it with
+/// `tracing_subscriber::util::SubscriberInitExt::init`, which also routes the `log` records of
+/// libraries through it (and through the same filters).
+pub fn subscriber<W>(writer: W, filter: EnvFilter, ansi: bool) -> impl tracing::Subscriber
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let layer = tracing_subscriber::fmt::layer()
+        .with_writer(writer)
+        .with_ansi(ansi)
+        .with_filter(filter.and(filter_fn(never_frames)));
+    tracing_subscriber::registry().with(layer)
+}
+
+/// `RUST_LOG`, or `info` without it.
+pub fn env_filter() -> EnvFilter {
+    EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into())
+}
