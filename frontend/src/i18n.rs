@@ -94,6 +94,9 @@ texts! {
     UnknownCode => "Die code kennen we niet. Kijk hem nog eens na.", "We don't know that code. Please check it.";
     TooManyTries => "Te veel pogingen achter elkaar. Wacht een minuut en probeer het opnieuw.",
         "Too many attempts in a row. Wait a minute and try again.";
+    TooManySessions => "Er zijn vanaf dit adres net veel sessies aangemaakt. Probeer het over een paar minuten opnieuw.",
+        "Many sessions were just created from this address. Try again in a few minutes.";
+    TooMuchText => "Er staat te veel tekst in het formulier.", "There is too much text in the form.";
     SomethingWentWrong => "Er ging iets mis. Probeer het nog eens.", "Something went wrong. Please try again.";
     LinkBroken => "Deze link is niet compleet. Vraag de begeleider om een nieuwe.",
         "This link is incomplete. Ask the facilitator for a new one.";

@@ -156,6 +156,8 @@ async fn create_session(body: CreateSession) -> Result<SessionCreated, Result<Re
             .json::<Rejection>()
             .await
             .map_err(|_| T::SomethingWentWrong)),
+        429 => Err(Err(T::TooManySessions)),
+        413 => Err(Err(T::TooMuchText)),
         _ => Err(failed()),
     }
 }
