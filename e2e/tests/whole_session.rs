@@ -855,7 +855,6 @@ fn a_whole_session_from_create_to_close_and_its_harvest() -> Result<()> {
             want.pictures = [drive_dots, pillar_dots];
             click(&facilitator, &tid("open-harvest")).await?;
             check_harvest(&facilitator, &want).await?;
-            wait_text_content(&facilitator, &tid("harvest-title"), TITLE).await?;
             anna.goto("/").await?;
             anna.goto(&join_link).await?;
             wait_phase(&[&anna], "close").await?;
