@@ -91,7 +91,7 @@ fn build_server_and_tests(bin: &Path) -> Result<()> {
 /// `cargo test`, its output passed through line by line and its `test result:` lines added up.
 fn cargo_test(bin: &Path, dist: &Path, args: &[&String], totals: &mut Totals) -> Result<()> {
     // The client's own unit tests (routes, geometry, texts) run natively here too.
-    let mut cmd = cargo(["test", "--workspace"]);
+    let mut cmd = cargo(["test", "--workspace", "--no-fail-fast"]);
     if !args.is_empty() {
         cmd.arg("--").args(args);
     }
