@@ -47,7 +47,7 @@ pub struct Config {
     )]
     pub trusted_proxies: Vec<IpAddr>,
 
-    #[arg(skip)]
+    #[command(flatten)]
     pub tuning: Tuning,
 }
 
@@ -77,37 +77,55 @@ impl Default for Config {
 }
 
 /// Limits and timings of connections. Production uses the defaults; tests shrink or widen them.
-#[derive(Clone, Debug)]
+/// A few caps are also flags, so a load test on one machine (every socket from 127.0.0.1) can
+/// raise them; the rest keep their defaults on the command line.
+#[derive(Clone, Debug, clap::Args)]
 pub struct Tuning {
     /// A new socket must say `hello` within this time.
+    #[arg(skip = Tuning::default().hello_timeout)]
     pub hello_timeout: Duration,
     /// The server pings each socket this often, so proxies and NATs keep it open.
+    #[arg(skip = Tuning::default().ping_interval)]
     pub ping_interval: Duration,
     /// A socket that sent nothing (not even a pong) for this long is closed.
+    #[arg(skip = Tuning::default().idle_timeout)]
     pub idle_timeout: Duration,
     /// Frames waiting for one connection; a connection whose queue fills is dropped.
+    #[arg(skip = Tuning::default().outgoing_queue)]
     pub outgoing_queue: usize,
     /// Messages per second a connection may send on average, and in a burst.
+    #[arg(skip = Tuning::default().messages_per_sec)]
     pub messages_per_sec: f64,
+    #[arg(skip = Tuning::default().messages_burst)]
     pub messages_burst: f64,
     /// Drag updates per second relayed from one connection, and in a burst.
+    #[arg(skip = Tuning::default().drags_per_sec)]
     pub drags_per_sec: f64,
+    #[arg(skip = Tuning::default().drags_burst)]
     pub drags_burst: f64,
     /// Join-code guesses per minute from one IP address (also the burst).
+    #[arg(skip = Tuning::default().join_codes_per_min)]
     pub join_codes_per_min: f64,
     /// Sessions one client address may create per hour on average, and in a burst.
+    #[arg(long = "sessions-per-hour", env = "KOERSBORD_SESSIONS_PER_HOUR", default_value_t = Tuning::default().sessions_per_hour)]
     pub sessions_per_hour: f64,
+    /// Sessions one client address may create at once.
+    #[arg(long = "sessions-burst", env = "KOERSBORD_SESSIONS_BURST", default_value_t = Tuning::default().sessions_burst)]
     pub sessions_burst: f64,
     /// Open WebSockets to one room. Join-link sockets are refused from this many on; the
     /// facilitator's and the screen's get a few more (see `ws::ORGANISER_RESERVE`), so people with
     /// the join link cannot lock the organisers out.
+    #[arg(long = "max-sockets-per-room", env = "KOERSBORD_MAX_SOCKETS_PER_ROOM", default_value_t = Tuning::default().room_connections)]
     pub room_connections: usize,
     /// Open WebSockets from one client address (an IPv6 /64) across the server, hello or not.
+    #[arg(long = "max-sockets-per-address", env = "KOERSBORD_MAX_SOCKETS_PER_ADDRESS", default_value_t = Tuning::default().address_connections)]
     pub address_connections: usize,
     /// How long shutdown waits for sockets to say goodbye.
+    #[arg(skip = Tuning::default().shutdown_grace)]
     pub shutdown_grace: Duration,
     /// A room nobody is connected to is unloaded from memory after this long; the store keeps it
     /// and the next hello loads it again.
+    #[arg(skip = Tuning::default().room_idle)]
     pub room_idle: Duration,
 }
 
@@ -179,6 +197,30 @@ mod tests {
                 "::1".parse().unwrap()
             ]
         );
+    }
+
+    #[test]
+    fn the_load_test_caps_are_flags_and_the_rest_keep_their_defaults() {
+        let c = Config::try_parse_from([
+            "koersbord",
+            "--max-sockets-per-address",
+            "30000",
+            "--max-sockets-per-room",
+            "40",
+            "--sessions-per-hour",
+            "1000000",
+            "--sessions-burst",
+            "5000",
+        ])
+        .unwrap();
+        assert_eq!(c.tuning.address_connections, 30000);
+        assert_eq!(c.tuning.room_connections, 40);
+        assert_eq!(c.tuning.sessions_per_hour, 1_000_000.0);
+        assert_eq!(c.tuning.sessions_burst, 5000.0);
+        let d = Tuning::default();
+        assert_eq!(c.tuning.idle_timeout, d.idle_timeout);
+        assert_eq!(c.tuning.messages_per_sec, d.messages_per_sec);
+        assert_eq!(c.tuning.room_idle, d.room_idle);
     }
 
     #[test]

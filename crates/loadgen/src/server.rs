@@ -1,0 +1,164 @@
+//! Starting the real `koersbord` binary for a run, with the per-address caps raised: every socket
+//! of a loopback load test comes from 127.0.0.1.
+
+use anyhow::{Context, Result, anyhow, bail};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const LISTENING: &str = "koersbord listening on http://";
+
+/// The flags a loopback load test needs, besides `--port` and `--db`: the per-address socket cap
+/// and the session-creation limit raised far above what one run uses.
+pub fn load_test_flags(rooms: usize) -> Vec<String> {
+    let sockets = (rooms * 12 + 100).max(64);
+    let sessions = (rooms * 2 + 10).max(5);
+    vec![
+        "--max-sockets-per-address".into(),
+        sockets.to_string(),
+        "--sessions-per-hour".into(),
+        (sessions * 10).to_string(),
+        "--sessions-burst".into(),
+        sessions.to_string(),
+    ]
+}
+
+/// A `koersbord` child on a free loopback port with its own database; stopped (SIGTERM, then
+/// SIGKILL) when dropped.
+pub struct Spawned {
+    child: Child,
+    pub addr: SocketAddr,
+    _dir: tempfile::TempDir,
+}
+
+impl Spawned {
+    /// Starts `bin` with `--bind 127.0.0.1 --port 0`, a fresh database and `extra` flags, and waits
+    /// for its start-up line.
+    pub fn start(bin: &Path, extra: &[String]) -> Result<Spawned> {
+        let dir = tempfile::Builder::new()
+            .prefix("koersbord-loadgen-")
+            .tempdir()?;
+        let log = std::fs::File::create(dir.path().join("server.log"))?;
+        let mut child = Command::new(bin)
+            .args(["--bind", "127.0.0.1", "--port", "0", "--dist"])
+            .arg(dir.path().join("no-dist"))
+            .arg("--db")
+            .arg(dir.path().join("load.sqlite3"))
+            .args(extra)
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or("warn".into()),
+            )
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .with_context(|| format!("starting {}", bin.display()))?;
+        let stdout = child.stdout.take().expect("piped");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            let _ = tx.send(line);
+            // Keep draining so the server never blocks on a full pipe.
+            let mut sink = String::new();
+            while reader.read_line(&mut sink).unwrap_or(0) > 0 {
+                sink.clear();
+            }
+        });
+        let mut spawned = Spawned {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            _dir: dir,
+        };
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .map_err(|_| anyhow!("the server did not announce its address within 30 s"))?;
+        let addr: SocketAddr = line
+            .trim_end()
+            .strip_prefix(LISTENING)
+            .ok_or_else(|| anyhow!("unexpected first line from the server: {line:?}"))?
+            .parse()?;
+        crate::check_loopback(addr.ip())?;
+        spawned.addr = addr;
+        Ok(spawned)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The server's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("server.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        // SAFETY: signalling our own child by its pid.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        for _ in 0..100 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The workspace root (this crate lives in `crates/loadgen/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/loadgen lies two below the root")
+        .to_path_buf()
+}
+
+/// The server binary for tests: `KOERSBORD_BIN`, else `target/<profile>/koersbord` built now with
+/// cargo (`release` true for `--release`), so it is never stale.
+pub fn server_bin(release: bool) -> Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("KOERSBORD_BIN") {
+        return Ok(bin.into());
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args([
+        "build",
+        "--quiet",
+        "-p",
+        "koersbord-server",
+        "--bin",
+        "koersbord",
+    ]);
+    if release {
+        cmd.arg("--release");
+    }
+    let status = cmd
+        .current_dir(workspace_root())
+        .status()
+        .context("could not run cargo to build the server")?;
+    if !status.success() {
+        bail!("building the server failed ({status})");
+    }
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if Path::new(&dir).is_absolute() => PathBuf::from(dir),
+        Some(dir) => workspace_root().join(dir),
+        None => workspace_root().join("target"),
+    };
+    let bin = target
+        .join(if release { "release" } else { "debug" })
+        .join("koersbord");
+    if !bin.is_file() {
+        bail!("{} is missing after building the server", bin.display());
+    }
+    Ok(bin)
+}
