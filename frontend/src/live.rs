@@ -79,6 +79,11 @@ impl Live {
         live
     }
 
+    /// Reads the room through `f`, or gives `T`'s default while no snapshot has arrived yet.
+    pub fn with_state<T: Default>(&self, f: impl FnOnce(&RoomState) -> T) -> T {
+        self.state.with(|s| s.as_ref().map(f).unwrap_or_default())
+    }
+
     /// Who this browser acts as, as the server sees it.
     pub fn actor(&self) -> Option<Actor> {
         Some(match self.role.get()? {

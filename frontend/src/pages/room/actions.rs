@@ -88,16 +88,12 @@ pub fn WeakPillars() -> impl IntoView {
     let live = use_live();
     let i18n = use_i18n();
     let weak = Memo::new(move |_| {
-        live.state.with(|s| {
-            s.as_ref()
-                .map(|s| {
-                    stats::pillars(s)
-                        .into_iter()
-                        .filter(|p| p.weak)
-                        .map(|p| p.pillar)
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+        live.with_state(|s| {
+            stats::pillars(s)
+                .into_iter()
+                .filter(|p| p.weak)
+                .map(|p| p.pillar)
+                .collect::<Vec<_>>()
         })
     });
     view! {
@@ -120,13 +116,8 @@ pub fn ActionsPanel() -> impl IntoView {
     let i18n = use_i18n();
     let editing = RwSignal::new(None::<ActionId>);
     let form = ActionFields::new();
-    let actions = Memo::new(move |_| {
-        live.state.with(|s| {
-            s.as_ref()
-                .map(|s| s.actions.values().cloned().collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    });
+    let actions =
+        Memo::new(move |_| live.with_state(|s| s.actions.values().cloned().collect::<Vec<_>>()));
     let may_write = move || {
         live.is_facilitator()
             || (live.you.get().is_some()
@@ -216,15 +207,11 @@ fn ActionForm(form: ActionFields, editing: RwSignal<Option<ActionId>>) -> impl I
         }
     });
     let people = move || {
-        live.state.with(|s| {
-            s.as_ref()
-                .map(|s| {
-                    s.participants
-                        .values()
-                        .map(|p| (p.id, p.name.clone()))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+        live.with_state(|s| {
+            s.participants
+                .values()
+                .map(|p| (p.id, p.name.clone()))
+                .collect::<Vec<_>>()
         })
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -21,13 +21,7 @@ pub fn Harvest() -> impl IntoView {
     let live = use_live();
     let i18n = use_i18n();
     let open = expect_context::<HarvestOpen>().0;
-    let title = move || {
-        live.state.with(|s| {
-            s.as_ref()
-                .map(|s| s.setup.title.clone())
-                .unwrap_or_default()
-        })
-    };
+    let title = move || live.with_state(|s| s.setup.title.clone());
     let file = move |ext: &str| {
         let base: String = title()
             .chars()

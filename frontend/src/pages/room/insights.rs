@@ -13,11 +13,7 @@ pub fn InsightCards() -> impl IntoView {
     let live = use_live();
     let i18n = use_i18n();
     let insights = Memo::new(move |_| {
-        live.state.with(|s| {
-            s.as_ref()
-                .map(|s| s.insights.values().rev().cloned().collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
+        live.with_state(|s| s.insights.values().rev().cloned().collect::<Vec<_>>())
     });
     view! {
         <section class="insights" data-testid="insights">

@@ -79,13 +79,7 @@ pub fn NeedSelect(
 ) -> impl IntoView {
     let live = crate::live::use_live();
     let i18n = crate::i18n::use_i18n();
-    let choices = move || {
-        live.state.with(|s| {
-            s.as_ref()
-                .map(|s| options(s, i18n.lang(), with_insights))
-                .unwrap_or_default()
-        })
-    };
+    let choices = move || live.with_state(|s| options(s, i18n.lang(), with_insights));
     view! {
         <select data-testid=testid on:change=move |ev| value.set(decode(&event_target_value(&ev)))
             prop:value=move || encode(value.get())>

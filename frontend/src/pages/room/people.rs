@@ -34,13 +34,7 @@ pub fn JoinForm() -> impl IntoView {
             });
         }
     };
-    let title = move || {
-        live.state.with(|s| {
-            s.as_ref()
-                .map(|s| s.setup.title.clone())
-                .unwrap_or_default()
-        })
-    };
+    let title = move || live.with_state(|s| s.setup.title.clone());
     view! {
         <section class="card join" data-testid="join-form">
             <h1>{i18n.t(T::JoinHeading)}</h1>
@@ -127,7 +121,7 @@ pub fn PeopleList() -> impl IntoView {
         <section class="people" data-testid="people">
             <h2>{i18n.t(T::Participants)}</h2>
             {Side::ALL.into_iter().map(|side| {
-                let members = move || live.state.with(|s| s.as_ref().map(|s| s.side(side).cloned().collect::<Vec<_>>()).unwrap_or_default());
+                let members = move || live.with_state(|s| s.side(side).cloned().collect::<Vec<_>>());
                 view! {
                     <div class=format!("side-group side-{}", side_class(side)) data-testid=format!("side-{}", side_class(side))>
                         <h3>

@@ -10,13 +10,7 @@ use leptos::prelude::*;
 #[component]
 pub fn TopBar() -> impl IntoView {
     let live = use_live();
-    let title = move || {
-        live.state.with(|s| {
-            s.as_ref()
-                .map(|s| s.setup.title.clone())
-                .unwrap_or_default()
-        })
-    };
+    let title = move || live.with_state(|s| s.setup.title.clone());
     view! {
         <header class="topbar">
             <span class="brand">"Koersbord"</span>
