@@ -227,10 +227,14 @@ fn OwnDot(
     let dot = DotRef::Drive(drive);
     let slot = move || d.with(|d| d.as_ref().and_then(|d| d.slot).flatten());
     let mine = move || grab.get().filter(|g| g.dot == dot);
+    let k = move || d.with(|d| d.as_ref().map_or(0, |d| d.k));
+    // At rest our dot takes our own place in its zone, like everyone's, so it covers no one; in the
+    // tray, where it is alone, it sits in the middle.
     let pos = move || {
-        mine()
-            .map(|g| (g.x, g.y))
-            .unwrap_or_else(|| slot_centre(slot()))
+        mine().map(|g| (g.x, g.y)).unwrap_or_else(|| match slot() {
+            None => slot_centre(None),
+            placed => slot_position(placed, k()),
+        })
     };
 
     let rect = move || track.get_untracked().map(|t| t.get_bounding_client_rect());
