@@ -37,7 +37,8 @@ pub fn slot_at(x: f32, y: f32) -> Option<Slot> {
 pub fn slot_position(slot: Slot, k: usize) -> (f32, f32) {
     let cell = slot_index(slot) as f32;
     let (col, row) = ((k % 4) as f32, (k / 4 % 2) as f32);
-    ((cell + (col + 0.5) / 4.0) / 4.0, 0.3 + 0.4 * row)
+    // Columns at 20–80% of the cell, so even a dot at the end stays clearly inside its zone.
+    ((cell + 0.2 + col * 0.2) / 4.0, 0.3 + 0.4 * row)
 }
 
 /// The centre of a slot, where one's own dot rests in the tray or is carried by keyboard.
@@ -360,6 +361,20 @@ mod tests {
         assert_eq!(slot_at(0.99, 0.5), Some(Some(Zone::Neutral)));
         assert_eq!(slot_at(1.01, 0.5), None);
         assert_eq!(slot_at(0.5, 3.0), None);
+    }
+
+    #[test]
+    fn dots_keep_clear_of_the_zone_edges() {
+        for slot in SLOTS {
+            for k in 0..8 {
+                let (x, _) = slot_position(slot, k);
+                let within = x * 4.0 - slot_index(slot) as f32;
+                assert!(
+                    (0.19..=0.81).contains(&within),
+                    "slot {slot:?} k {k}: {within}"
+                );
+            }
+        }
     }
 
     #[test]
