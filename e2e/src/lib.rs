@@ -34,6 +34,7 @@ pub mod paths;
 pub mod pointer;
 pub mod process;
 pub mod remote;
+pub mod results;
 pub mod server;
 pub mod wait;
 
@@ -43,10 +44,10 @@ pub use fantoccini::{self, Client, Locator, elements::Element};
 pub use http::create_session;
 pub use pointer::{DragOptions, PointerKind, drag_by, drag_by_with, drag_to, drag_to_with};
 pub use server::{Server, ServerOptions};
-pub use wait::{wait_for, wait_for_text, wait_some, wait_until};
+pub use wait::{wait_for, wait_for_text, wait_some, wait_until, wait_value};
 
 use anyhow::Result;
-use koersbord_shared::protocol::SessionCreated;
+use koersbord_shared::protocol::{SessionCreated, room_link};
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -149,6 +150,23 @@ impl Harness {
         self.lock_browsers()
             .push((label.to_string(), browser.client().clone()));
         Ok(browser)
+    }
+
+    /// Opens the facilitator's browser (a laptop) on `session`'s facilitator link and the shared
+    /// screen's (a projector) on its screen link. It does not wait for either page to load.
+    pub async fn facilitator_and_screen(
+        &self,
+        session: &SessionCreated,
+    ) -> Result<(Browser, Browser)> {
+        let facilitator = self.browser("facilitator", Viewport::DESKTOP).await?;
+        facilitator
+            .goto(&room_link(&session.room, &session.facilitator_key))
+            .await?;
+        let screen = self.browser("screen", Viewport::SCREEN).await?;
+        screen
+            .goto(&room_link(&session.room, &session.screen_key))
+            .await?;
+        Ok((facilitator, screen))
     }
 
     /// `POST /api/sessions`: a new session as the facilitator prepares it.

@@ -2,12 +2,11 @@
 //! live, joining a session through the join form, the step every screen shows, the keyboard.
 
 use crate::browser::{Browser, TIMEOUT};
-use crate::wait::wait_some;
+use crate::wait::{wait_some, wait_value};
 use anyhow::{Context, Result};
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::json;
-use std::sync::Mutex;
 
 /// The CSS selector of the element with `data-testid="{id}"`.
 pub fn tid(id: &str) -> String {
@@ -41,21 +40,15 @@ pub async fn attr(browser: &Browser, css: &str, name: &str) -> Result<Option<Str
 /// Waits until the element matching `css` has the attribute `name` equal to `want`; on a timeout
 /// the message says what it had instead.
 pub async fn wait_attr(browser: &Browser, css: &str, name: &str, want: &str) -> Result<()> {
-    let last = Mutex::new(None::<Option<String>>);
     let what = format!("{}: `{css}` to have {name}={want:?}", browser.label());
-    wait_some(&what, TIMEOUT, || async {
-        let value = attr(browser, css, name).await?;
-        let done = value.as_deref() == Some(want);
-        *last.lock().unwrap_or_else(|p| p.into_inner()) = Some(value);
-        Ok(done.then_some(()))
-    })
-    .await
-    .with_context(|| {
-        format!(
-            "last seen: {:?}",
-            last.lock().unwrap_or_else(|p| p.into_inner())
-        )
-    })
+    wait_value(
+        &what,
+        TIMEOUT,
+        || attr(browser, css, name),
+        |value| value.as_deref() == Some(want),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Whether the element matching `css` has the class `class` now.
@@ -198,21 +191,15 @@ pub async fn text_content(browser: &Browser, css: &str) -> Result<String> {
 /// Waits until the `textContent` of the element matching `css`, trimmed, equals `want`; on a
 /// timeout the message says what it had instead.
 pub async fn wait_text_content(browser: &Browser, css: &str, want: &str) -> Result<()> {
-    let last = Mutex::new(None::<String>);
     let what = format!("{}: `{css}` to read {want:?}", browser.label());
-    wait_some(&what, TIMEOUT, || async {
-        let text = text_content(browser, css).await?;
-        let done = text.trim() == want;
-        *last.lock().unwrap_or_else(|p| p.into_inner()) = Some(text);
-        Ok(done.then_some(()))
-    })
-    .await
-    .with_context(|| {
-        format!(
-            "last seen: {:?}",
-            last.lock().unwrap_or_else(|p| p.into_inner())
-        )
-    })
+    wait_value(
+        &what,
+        TIMEOUT,
+        || text_content(browser, css),
+        |text| text.trim() == want,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Sets the value of the input matching `css` as a user's edit would end (the `input` and
@@ -247,4 +234,58 @@ pub async fn select_value(browser: &Browser, css: &str, value: &str) -> Result<(
         .await
         .with_context(|| format!("{}: choosing {value:?} in `{css}`", browser.label()))?;
     Ok(())
+}
+
+/// The facilitator moves the room on through `phases`, one `next-step` click each; after each
+/// click every browser in `everyone` must show that step.
+pub async fn advance(facilitator: &Browser, everyone: &[&Browser], phases: &[&str]) -> Result<()> {
+    for phase in phases {
+        click(facilitator, &tid("next-step")).await?;
+        wait_phase(everyone, phase).await?;
+    }
+    Ok(())
+}
+
+/// Prepares a session on the start page as a facilitator does (title, ambition, both goals,
+/// submit) and waits until the page shows the new session's links.
+pub async fn create_on_start_page(
+    browser: &Browser,
+    title: &str,
+    ambition: &str,
+    goals: [&str; 2],
+) -> Result<()> {
+    browser.goto("/").await?;
+    type_into(browser, &tid("create-title"), title).await?;
+    type_into(browser, &tid("create-ambition"), ambition).await?;
+    type_into(browser, &tid("create-goal-1"), goals[0]).await?;
+    type_into(browser, &tid("create-goal-2"), goals[1]).await?;
+    click(browser, &tid("create-submit")).await?;
+    browser.wait_for(&tid("created")).await?;
+    Ok(())
+}
+
+/// The room link shown in the input `testid` on the start page, as a path on the server at
+/// `base`: `/r/{room}#k={key}`.
+pub async fn link_path(browser: &Browser, base: &str, testid: &str) -> Result<String> {
+    let url = browser
+        .find_css(&tid(testid))
+        .await?
+        .prop("value")
+        .await?
+        .with_context(|| format!("no value in {testid}"))?;
+    let path = url
+        .strip_prefix(base)
+        .with_context(|| format!("{testid} is not on this server: {url}"))?;
+    anyhow::ensure!(
+        path.starts_with("/r/") && path.contains("#k="),
+        "{testid}: {url}"
+    );
+    Ok(path.to_string())
+}
+
+/// `/r/{room}#k={key}` → (room, key).
+pub fn room_and_key(path: &str) -> Result<(String, String)> {
+    let rest = path.strip_prefix("/r/").context("not a room link")?;
+    let (room, key) = rest.split_once("#k=").context("no key in the link")?;
+    Ok((room.to_string(), key.to_string()))
 }

@@ -1,9 +1,11 @@
 //! Waiting for the page, by polling: live updates arrive when they arrive.
 
-use anyhow::{Result, anyhow};
+use anyhow::{Context, Result, anyhow};
 use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
+use std::fmt::Debug;
 use std::future::Future;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How often the helpers look again.
@@ -90,6 +92,41 @@ where
         }
         tokio::time::sleep(POLL).await;
     }
+}
+
+/// Polls `fetch` until what it returns passes `done`, and returns that. Errors count as "not
+/// yet", as in [`wait_until`]; on a timeout the message also says what `fetch` returned last.
+pub async fn wait_value<T, F, Fut, D>(
+    what: &str,
+    timeout: Duration,
+    mut fetch: F,
+    done: D,
+) -> Result<T>
+where
+    T: Debug + Clone,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T>>,
+    D: Fn(&T) -> bool,
+{
+    let last = Mutex::new(None::<T>);
+    wait_some(what, timeout, || {
+        let fut = fetch();
+        let (last, done) = (&last, &done);
+        async move {
+            let value = fut.await?;
+            let passed = done(&value).then(|| value.clone());
+            *last.lock().unwrap_or_else(|p| p.into_inner()) = Some(value);
+            Ok(passed)
+        }
+    })
+    .await
+    .with_context(|| {
+        let last = last.lock().unwrap_or_else(|p| p.into_inner());
+        match &*last {
+            Some(value) => format!("last seen: {value:?}"),
+            None => "nothing seen".to_string(),
+        }
+    })
 }
 
 #[cfg(test)]

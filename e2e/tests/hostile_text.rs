@@ -9,7 +9,7 @@ use anyhow::{Context, Result, ensure};
 use koersbord_e2e::dots::key_drive;
 use koersbord_e2e::downloads;
 use koersbord_e2e::page::{
-    click, join_here, select_value, tid, type_into, wait_attr, wait_phase, wait_text_content,
+    advance, click, join_here, select_value, tid, type_into, wait_attr, wait_text_content,
 };
 use koersbord_e2e::{Browser, Viewport, run};
 use koersbord_shared::protocol::room_link;
@@ -178,15 +178,8 @@ fn user_text_is_only_text_on_every_screen() -> Result<()> {
         check_csp(&h, "/").await?;
         check_csp(&h, &format!("/r/{}", session.room)).await?;
 
-        let facilitator = h.browser("facilitator", Viewport::DESKTOP).await?;
-        facilitator
-            .goto(&room_link(&session.room, &session.facilitator_key))
-            .await?;
+        let (facilitator, screen) = h.facilitator_and_screen(&session).await?;
         facilitator.wait_for(&tid("facilitator-panel")).await?;
-        let screen = h.browser("screen", Viewport::SCREEN).await?;
-        screen
-            .goto(&room_link(&session.room, &session.screen_key))
-            .await?;
         wait_attr(&screen, &tid("room"), "data-role", "screen").await?;
         let participant = h.browser("participant", Viewport::DESKTOP).await?;
         participant
@@ -219,10 +212,7 @@ fn user_text_is_only_text_on_every_screen() -> Result<()> {
 
         // Drijfveren: the participant calls Zingeving necessary (a signal with the name); the
         // facilitator writes an insight card that is an image with a handler.
-        for phase in ["ambition", "drives"] {
-            click(&facilitator, &tid("next-step")).await?;
-            wait_phase(&everyone, phase).await?;
-        }
+        advance(&facilitator, &everyone, &["ambition", "drives"]).await?;
         key_drive(&participant, 0, 1).await?;
         wait_attr(
             &facilitator,
@@ -250,10 +240,7 @@ fn user_text_is_only_text_on_every_screen() -> Result<()> {
 
         // Inzicht naar Actie: an action that is a script, for the participant and someone
         // else whose name is an image, answering the insight.
-        for phase in ["pillars", "actions"] {
-            click(&facilitator, &tid("next-step")).await?;
-            wait_phase(&everyone, phase).await?;
-        }
+        advance(&facilitator, &everyone, &["pillars", "actions"]).await?;
         type_into(&facilitator, &tid("action-what"), ACTION).await?;
         click(&facilitator, &tid(&format!("action-owner-{ME}"))).await?;
         type_into(&facilitator, &tid("action-other"), OTHER_OWNER).await?;
@@ -284,8 +271,7 @@ fn user_text_is_only_text_on_every_screen() -> Result<()> {
         .await?;
 
         // The close: a reflection that is an SVG with a handler.
-        click(&facilitator, &tid("next-step")).await?;
-        wait_phase(&everyone, "close").await?;
+        advance(&facilitator, &everyone, &["close"]).await?;
         type_into(&participant, &tid("reflection-text"), REFLECTION).await?;
         click(&participant, &tid("reflection-save")).await?;
         let reflection = format!("{NAME}: {REFLECTION}");

@@ -2,7 +2,7 @@
 //! browser, and then rests where it was dropped on every screen.
 
 use anyhow::{Context, Result, ensure};
-use koersbord_e2e::page::{attr, click, join, tid, wait_attr, wait_phase};
+use koersbord_e2e::page::{advance, attr, join, tid, wait_attr};
 use koersbord_e2e::{Browser, DragOptions, TIMEOUT, Viewport, drag_to_with, run, wait_some};
 use koersbord_shared::protocol::room_link;
 use serde_json::{Value, json};
@@ -161,10 +161,12 @@ fn a_mouse_drag_moves_live_on_another_browser() -> Result<()> {
             ensure!((anna, bram) == (1, 2), "ids in join order: {anna}, {bram}");
 
             // Lobby → Ambitie → Drijfveren.
-            click(&facilitator, &tid("next-step")).await?;
-            wait_phase(&[&facilitator, &a, &b], "ambition").await?;
-            click(&facilitator, &tid("next-step")).await?;
-            wait_phase(&[&facilitator, &a, &b], "drives").await?;
+            advance(
+                &facilitator,
+                &[&facilitator, &a, &b],
+                &["ambition", "drives"],
+            )
+            .await?;
 
             // Anna's Zingeving dot, as Bram sees it: not placed yet.
             let theirs = tid(&format!("dot-{anna}-d0"));

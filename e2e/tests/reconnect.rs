@@ -5,7 +5,7 @@
 
 use anyhow::{Context, Result, ensure};
 use koersbord_e2e::dots::{drag_drive, key_drive};
-use koersbord_e2e::page::{attr, join, own_id, tid, wait_attr, wait_phase};
+use koersbord_e2e::page::{advance, attr, join, own_id, tid, wait_attr};
 use koersbord_e2e::remote::Remote;
 use koersbord_e2e::{Browser, DragOptions, Locator, TIMEOUT, Viewport, run, wait_until};
 use koersbord_shared::protocol::room_link;
@@ -59,14 +59,7 @@ fn every_page_recovers_from_a_server_crash_without_a_reload() -> Result<()> {
                 .create_session("Herstel", "Niets gaat verloren", ["Doel 1", "Doel 2"])
                 .await?;
             let join_link = room_link(&session.room, &session.join_key);
-            let facilitator = h.browser("facilitator", Viewport::DESKTOP).await?;
-            facilitator
-                .goto(&room_link(&session.room, &session.facilitator_key))
-                .await?;
-            let screen = h.browser("screen", Viewport::SCREEN).await?;
-            screen
-                .goto(&room_link(&session.room, &session.screen_key))
-                .await?;
+            let (facilitator, screen) = h.facilitator_and_screen(&session).await?;
             let anna = h.browser("anna", Viewport::DESKTOP).await?;
             let bram = h.browser("bram", Viewport::DESKTOP).await?;
             ensure!(join(&anna, &join_link, "Anna", "network").await? == ANNA);
@@ -89,10 +82,7 @@ fn every_page_recovers_from_a_server_crash_without_a_reload() -> Result<()> {
             ];
 
             // The drives step; dots by keyboard, by mouse and over the protocol.
-            for phase in ["ambition", "drives"] {
-                koersbord_e2e::page::click(&facilitator, &tid("next-step")).await?;
-                wait_phase(&everyone, phase).await?;
-            }
+            advance(&facilitator, &everyone, &["ambition", "drives"]).await?;
             key_drive(&anna, 0, 1).await?;
             drag_drive(&bram, 1, 2, DragOptions::default()).await?;
             carla
@@ -220,8 +210,7 @@ fn every_page_recovers_from_a_server_crash_without_a_reload() -> Result<()> {
                 sees_dots(browser, me, &dots).await?;
             }
             // And the facilitator still leads: the next step reaches every page.
-            koersbord_e2e::page::click(&facilitator, &tid("next-step")).await?;
-            wait_phase(&everyone, "pillars").await?;
+            advance(&facilitator, &everyone, &["pillars"]).await?;
             for browser in everyone {
                 ensure!(
                     browser

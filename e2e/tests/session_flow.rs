@@ -5,7 +5,8 @@
 
 use anyhow::{Context, Result, ensure};
 use koersbord_e2e::page::{
-    attr, click, join, join_here, own_id, phase, tid, type_into, wait_attr, wait_phase,
+    advance, attr, click, create_on_start_page, join, join_here, link_path, own_id, phase,
+    room_and_key, tid, type_into, wait_attr, wait_phase,
 };
 use koersbord_e2e::{Browser, TIMEOUT, Viewport, run, wait_until};
 use serde_json::json;
@@ -73,24 +74,6 @@ fn seconds(digits: &str) -> Result<i64> {
     Ok(m.parse::<i64>()? * 60 + s.parse::<i64>()?)
 }
 
-/// The room link shown in the input `testid` on the start page, as a path on this server.
-async fn link_path(browser: &Browser, base: &str, testid: &str) -> Result<String> {
-    let url = browser
-        .find_css(&tid(testid))
-        .await?
-        .prop("value")
-        .await?
-        .with_context(|| format!("no value in {testid}"))?;
-    let path = url
-        .strip_prefix(base)
-        .with_context(|| format!("{testid} is not on this server: {url}"))?;
-    ensure!(
-        path.starts_with("/r/") && path.contains("#k="),
-        "{testid}: {url}"
-    );
-    Ok(path.to_string())
-}
-
 async fn digits(browser: &Browser) -> Result<String> {
     Ok(browser.find_css(&tid("timer-digits")).await?.text().await?)
 }
@@ -116,13 +99,7 @@ fn a_session_from_start_to_close() -> Result<()> {
 
         // The facilitator prepares the session on the start page.
         let facilitator = h.browser("facilitator", Viewport::DESKTOP).await?;
-        facilitator.goto("/").await?;
-        type_into(&facilitator, &tid("create-title"), title).await?;
-        type_into(&facilitator, &tid("create-ambition"), ambition).await?;
-        type_into(&facilitator, &tid("create-goal-1"), goals[0]).await?;
-        type_into(&facilitator, &tid("create-goal-2"), goals[1]).await?;
-        click(&facilitator, &tid("create-submit")).await?;
-        facilitator.wait_for(&tid("created")).await?;
+        create_on_start_page(&facilitator, title, ambition, goals).await?;
         let (facilitator_link, join_link, screen_link) = (
             link_path(&facilitator, h.base(), "link-facilitator").await?,
             link_path(&facilitator, h.base(), "link-join").await?,
@@ -134,8 +111,7 @@ fn a_session_from_start_to_close() -> Result<()> {
             .text()
             .await?;
         ensure!(code.trim().len() >= 4, "join code {code:?}");
-        let room = join_link[3..join_link.find('#').context("no fragment")?].to_string();
-        let join_key = join_link[join_link.find("#k=").context("no key")? + 3..].to_string();
+        let (room, join_key) = room_and_key(&join_link)?;
 
         // The facilitator opens their link; the shared screen opens its own.
         facilitator.goto(&facilitator_link).await?;
@@ -209,8 +185,7 @@ fn a_session_from_start_to_close() -> Result<()> {
 
         // Step 1: everyone follows; the shared screen shows the ambition and both goals.
         wait_phase(&everyone, "lobby").await?;
-        click(&facilitator, &tid("next-step")).await?;
-        wait_phase(&everyone, "ambition").await?;
+        advance(&facilitator, &everyone, &["ambition"]).await?;
         screen.wait_for_text(&tid("ambition"), ambition).await?;
         screen.wait_for_text(&tid("goal-1"), goals[0]).await?;
         screen.wait_for_text(&tid("goal-2"), goals[1]).await?;
@@ -294,10 +269,12 @@ fn a_session_from_start_to_close() -> Result<()> {
         );
 
         // Through the remaining steps; every screen follows each one.
-        for next in ["drives", "pillars", "actions", "close"] {
-            click(&facilitator, &tid("next-step")).await?;
-            wait_phase(&everyone, next).await?;
-        }
+        advance(
+            &facilitator,
+            &everyone,
+            &["drives", "pillars", "actions", "close"],
+        )
+        .await?;
         ensure!(
             attr(&facilitator, &tid("next-step"), "disabled")
                 .await?
