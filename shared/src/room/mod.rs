@@ -230,4 +230,6 @@ pub fn handle(
 #[cfg(test)]
 mod outcome_tests;
 #[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod tests;
