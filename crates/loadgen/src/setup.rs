@@ -1,0 +1,195 @@
+//! Setting up a room: its session over HTTP, then its sockets, each said hello and joined.
+
+use crate::config::PARTICIPANTS;
+use crate::run::{Ctx, RoomShared, SendRing, Ws};
+use crate::traffic::spawn_socket;
+use anyhow::{Context, Result, anyhow, bail};
+use futures_util::{SinkExt, StreamExt};
+use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ServerMsg, SessionCreated};
+use koersbord_shared::room::Command;
+use koersbord_shared::{Phase, Side};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::client_async;
+use tokio_tungstenite::tungstenite::Message;
+
+/// The role a simulated socket plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Part {
+    Facilitator,
+    Screen,
+    Participant { index: usize, drags: bool },
+}
+
+/// Creates the session and opens its sockets; returns their running tasks.
+pub(crate) async fn setup_room(
+    ctx: Arc<Ctx>,
+    index: usize,
+) -> Result<Vec<tokio::task::JoinHandle<()>>> {
+    let session = create_session(ctx.opts.addr, index).await?;
+    let shared = Arc::new(RoomShared::default());
+    let mut tasks = Vec::new();
+
+    let mut fac = open_socket(&ctx, &session.room, &session.facilitator_key).await?;
+    send(
+        &ctx,
+        &mut fac,
+        &ClientMsg::Command {
+            id: 1,
+            command: Command::GoToPhase {
+                phase: Phase::Drives,
+            },
+        },
+    )
+    .await?;
+    wait_for(&ctx, &mut fac, |m| {
+        matches!(m, ServerMsg::Ack { id: 1, .. })
+    })
+    .await?;
+    tasks.push(spawn_socket(&ctx, &shared, fac, Part::Facilitator, None));
+
+    let screen = open_socket(&ctx, &session.room, &session.screen_key).await?;
+    tasks.push(spawn_socket(&ctx, &shared, screen, Part::Screen, None));
+
+    for p in 0..PARTICIPANTS {
+        let mut ws = open_socket(&ctx, &session.room, &session.join_key).await?;
+        let side = if p % 2 == 0 {
+            Side::Network
+        } else {
+            Side::Management
+        };
+        send(
+            &ctx,
+            &mut ws,
+            &ClientMsg::Command {
+                id: 1,
+                command: Command::Join {
+                    name: format!("Load {p}"),
+                    side,
+                },
+            },
+        )
+        .await?;
+        let mut you = None;
+        wait_for(&ctx, &mut ws, |m| {
+            if let ServerMsg::Joined { you: id, .. } = m {
+                you = Some(*id);
+            }
+            matches!(m, ServerMsg::Ack { id: 1, .. })
+        })
+        .await?;
+        let you = you.ok_or_else(|| anyhow!("ack without joined"))?;
+        let drags = p < ctx.opts.draggers;
+        if drags {
+            shared
+                .rings
+                .write()
+                .unwrap()
+                .insert(you, Arc::new(SendRing::new()));
+        }
+        tasks.push(spawn_socket(
+            &ctx,
+            &shared,
+            ws,
+            Part::Participant { index: p, drags },
+            Some(you),
+        ));
+    }
+    Ok(tasks)
+}
+
+/// `POST /api/sessions` over a plain HTTP/1.1 connection.
+async fn create_session(addr: SocketAddr, index: usize) -> Result<SessionCreated> {
+    let body = format!(r#"{{"title":"Load room {index}"}}"#);
+    let host = match addr.ip() {
+        IpAddr::V6(_) => format!("[{}]:{}", addr.ip(), addr.port()),
+        IpAddr::V4(_) => addr.to_string(),
+    };
+    let request = format!(
+        "POST /api/sessions HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = TcpStream::connect(addr).await.context("connect for HTTP")?;
+    stream.write_all(request.as_bytes()).await?;
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .context("POST /api/sessions timed out")??;
+    let text = String::from_utf8_lossy(&answer);
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| anyhow!("no HTTP answer"))?;
+    let status = head.split(' ').nth(1).unwrap_or("");
+    if status != "201" {
+        bail!(
+            "POST /api/sessions answered {status}: {body} (a raised --sessions-per-hour and \
+             --sessions-burst on the server avoids 429)"
+        );
+    }
+    // The server answers with Content-Length (no chunking) for these small bodies.
+    let json = body.trim_start_matches(|c: char| c != '{');
+    serde_json::from_str(json).with_context(|| format!("session body {json:?}"))
+}
+
+/// Connects, says hello with `key`, waits for the welcome.
+async fn open_socket(ctx: &Ctx, room: &str, key: &str) -> Result<Ws> {
+    let stream = TcpStream::connect(ctx.opts.addr)
+        .await
+        .context("connect for WebSocket")?;
+    stream.set_nodelay(true)?;
+    let url = format!("ws://{}/ws", ctx.opts.addr);
+    let (mut ws, _) = client_async(url, stream).await.map_err(|e| {
+        anyhow!("upgrade refused: {e} (a 429 means --max-sockets-per-address is too low)")
+    })?;
+    send(
+        ctx,
+        &mut ws,
+        &ClientMsg::Hello {
+            protocol_version: PROTOCOL_VERSION,
+            room: room.to_owned(),
+            key: key.to_owned(),
+            participant_key: None,
+        },
+    )
+    .await?;
+    wait_for(ctx, &mut ws, |m| matches!(m, ServerMsg::Welcome { .. })).await?;
+    Ok(ws)
+}
+
+async fn send(ctx: &Ctx, ws: &mut Ws, msg: &ClientMsg) -> Result<()> {
+    ws.send(Message::text(msg.encode())).await?;
+    ctx.totals.msgs_out.fetch_add(1, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Reads until `done` says so; `error` and `rejected` fail.
+async fn wait_for(ctx: &Ctx, ws: &mut Ws, mut done: impl FnMut(&ServerMsg) -> bool) -> Result<()> {
+    let deadline = Duration::from_secs(20);
+    loop {
+        let frame = tokio::time::timeout(deadline, ws.next())
+            .await
+            .context("no answer within 20 s")?
+            .ok_or_else(|| anyhow!("closed during setup"))??;
+        let Message::Text(text) = frame else {
+            if let Message::Close(c) = frame {
+                bail!("closed during setup: {c:?}");
+            }
+            continue;
+        };
+        ctx.totals.msgs_in.fetch_add(1, Ordering::Relaxed);
+        let msg = ServerMsg::decode(&text).map_err(|e| anyhow!("{e}"))?;
+        match &msg {
+            ServerMsg::Error { error } => bail!("error during setup: {error:?}"),
+            ServerMsg::Rejected { reason, .. } => bail!("rejected during setup: {reason:?}"),
+            _ => {}
+        }
+        if done(&msg) {
+            return Ok(());
+        }
+    }
+}
