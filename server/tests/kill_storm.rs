@@ -234,22 +234,7 @@ async fn set_up(server: &Binary) -> People {
     let mut keys = BTreeMap::new();
     for i in 0..8 {
         let (mut c, _) = hello(&url, &session.room, &session.join_key, None).await;
-        let join = Command::Join {
-            name: format!("P{i}"),
-            side: Side::ALL[i % 2],
-        };
-        c.command(1, join).await;
-        let ServerMsg::Joined {
-            you,
-            participant_key,
-        } = c
-            .recv_until(|m| matches!(m, ServerMsg::Joined { .. }))
-            .await
-        else {
-            unreachable!()
-        };
-        c.recv_until(|m| matches!(m, ServerMsg::Ack { id: 1, .. }))
-            .await;
+        let (you, participant_key) = c.join(&format!("P{i}"), Side::ALL[i % 2]).await;
         keys.insert(you, participant_key);
     }
     People { session, keys }

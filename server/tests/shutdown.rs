@@ -3,9 +3,9 @@
 
 mod common;
 
+use common::TestServer;
 use common::binary::Binary;
-use common::{Closed, TestServer};
-use koersbord_shared::protocol::{ProtocolError, ServerMsg};
+use koersbord_shared::protocol::ServerMsg;
 use koersbord_shared::room::Command as RoomCommand;
 use koersbord_shared::{Drive, Phase, Side, Zone};
 use std::time::{Duration, Instant};
@@ -26,17 +26,7 @@ async fn shutdown_tells_every_socket_and_closes_with_1001() {
     });
     // The clients read meanwhile, so they answer the close and the server need not wait them out.
     for c in [&mut f, &mut p, &mut silent] {
-        let error = c.recv_until(|m| matches!(m, ServerMsg::Error { .. })).await;
-        assert_eq!(
-            error,
-            ServerMsg::Error {
-                error: ProtocolError::ShuttingDown
-            }
-        );
-        assert_eq!(
-            c.closed().await,
-            Closed::Frame(1001, "shutting_down".into())
-        );
+        common::expect_shutdown(c).await;
     }
     let server = stopping.await.unwrap();
     assert!(
@@ -63,25 +53,7 @@ async fn the_binary_on_sigterm_says_goodbye_flushes_and_exits_in_time() {
     let mut people = Vec::new();
     for (name, side) in [("Anna", Side::Network), ("Bart", Side::Management)] {
         let (mut c, _) = common::hello(&url, &s.room, &s.join_key, None).await;
-        c.command(
-            1,
-            RoomCommand::Join {
-                name: name.into(),
-                side,
-            },
-        )
-        .await;
-        let ServerMsg::Joined {
-            you,
-            participant_key,
-        } = c
-            .recv_until(|m| matches!(m, ServerMsg::Joined { .. }))
-            .await
-        else {
-            unreachable!()
-        };
-        c.recv_until(|m| matches!(m, ServerMsg::Ack { id: 1, .. }))
-            .await;
+        let (you, participant_key) = c.join(name, side).await;
         people.push((c, you, participant_key));
     }
     f.command(
@@ -112,17 +84,7 @@ async fn the_binary_on_sigterm_says_goodbye_flushes_and_exits_in_time() {
     let mut clients: Vec<&mut common::Client> = people.iter_mut().map(|(c, _, _)| c).collect();
     clients.push(&mut f);
     for c in clients {
-        let error = c.recv_until(|m| matches!(m, ServerMsg::Error { .. })).await;
-        assert_eq!(
-            error,
-            ServerMsg::Error {
-                error: ProtocolError::ShuttingDown
-            }
-        );
-        assert_eq!(
-            c.closed().await,
-            Closed::Frame(1001, "shutting_down".into())
-        );
+        common::expect_shutdown(c).await;
     }
     let status = server.exited_within(Duration::from_secs(10)).await;
     assert!(status.success(), "{status:?}");

@@ -139,25 +139,7 @@ impl TestServer {
         side: Side,
     ) -> (Client, ParticipantId, String) {
         let (mut c, _) = self.hello(&s.room, &s.join_key, None).await;
-        c.command(
-            1,
-            Command::Join {
-                name: name.into(),
-                side,
-            },
-        )
-        .await;
-        let (you, key) = loop {
-            if let ServerMsg::Joined {
-                you,
-                participant_key,
-            } = c.recv().await
-            {
-                break (you, participant_key);
-            }
-        };
-        c.recv_until(|m| matches!(m, ServerMsg::Ack { id: 1, .. }))
-            .await;
+        let (you, key) = c.join(name, side).await;
         (c, you, key)
     }
 }
@@ -237,6 +219,27 @@ impl Client {
             participant_key: participant_key.map(String::from),
         })
         .await;
+    }
+
+    /// Joins as command 1 and waits for its `joined` and `ack`: who we are, and the personal key.
+    pub async fn join(&mut self, name: &str, side: Side) -> (ParticipantId, String) {
+        let join = Command::Join {
+            name: name.into(),
+            side,
+        };
+        self.command(1, join).await;
+        let ServerMsg::Joined {
+            you,
+            participant_key,
+        } = self
+            .recv_until(|m| matches!(m, ServerMsg::Joined { .. }))
+            .await
+        else {
+            unreachable!("recv_until returns what it waited for")
+        };
+        self.recv_until(|m| matches!(m, ServerMsg::Ack { id: 1, .. }))
+            .await;
+        (you, participant_key)
     }
 
     pub async fn command(&mut self, id: u64, command: Command) {
@@ -332,6 +335,21 @@ pub async fn expect_fatal(c: &mut Client, error: ProtocolError, code: u16) {
         Closed::Frame(got, _) => assert_eq!(got, code),
         Closed::Abrupt => panic!("no close frame"),
     }
+}
+
+/// Expects the goodbye of a server that is shutting down: `shutting_down`, then close 1001.
+pub async fn expect_shutdown(c: &mut Client) {
+    let error = c.recv_until(|m| matches!(m, ServerMsg::Error { .. })).await;
+    assert_eq!(
+        error,
+        ServerMsg::Error {
+            error: ProtocolError::ShuttingDown
+        }
+    );
+    assert_eq!(
+        c.closed().await,
+        Closed::Frame(1001, "shutting_down".into())
+    );
 }
 
 /// The room as a fresh facilitator welcome shows it, as JSON: equal strings mean the same room,
