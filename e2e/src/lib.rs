@@ -198,6 +198,22 @@ impl Harness {
         files
     }
 
+    /// The panics the client reported in any browser opened so far, as `label: message`: the
+    /// client shows a crash banner after one (frontend/src/crash.rs), so a page that stopped
+    /// following the room fails its test even when the test looked elsewhere.
+    pub async fn crashes(&self) -> Vec<String> {
+        const CRASH: &str = "const c = document.querySelector('[data-testid=crash]'); \
+                             return c ? c.dataset.detail : null;";
+        let browsers = self.lock_browsers().clone();
+        let mut crashes = Vec::new();
+        for (label, client) in browsers {
+            if let Ok(serde_json::Value::String(detail)) = client.execute(CRASH, vec![]).await {
+                crashes.push(format!("{label}: {detail}"));
+            }
+        }
+        crashes
+    }
+
     /// Ends every browser session (Chromium exits cleanly). Dropping the harness kills them anyway.
     pub async fn close_browsers(&self) {
         let browsers = std::mem::take(&mut *self.lock_browsers());
@@ -233,7 +249,14 @@ where
         .build()?;
     runtime.block_on(async {
         let harness = Harness::start(name).await?;
-        let outcome = tokio::spawn(test(harness.clone())).await;
+        let mut outcome = tokio::spawn(test(harness.clone())).await;
+        let crashes = harness.crashes().await;
+        if !crashes.is_empty() {
+            eprintln!("the client panicked:\n{}", crashes.join("\n"));
+            if matches!(outcome, Ok(Ok(()))) {
+                outcome = Ok(Err(anyhow::anyhow!("the client panicked: {crashes:?}")));
+            }
+        }
         let failed = !matches!(outcome, Ok(Ok(())));
         if failed {
             for file in harness.screenshot_all("").await {

@@ -3,6 +3,7 @@
 mod app;
 mod boards;
 mod connection;
+mod crash;
 mod export;
 mod i18n;
 mod live;
@@ -12,6 +13,6 @@ mod storage;
 mod ui;
 
 fn main() {
-    console_error_panic_hook::set_once();
+    crash::install_hook();
     leptos::mount::mount_to_body(app::App);
 }

@@ -321,8 +321,11 @@ fn OwnDot(
         }
         ev.prevent_default();
     };
+    // Chromium also blurs a focused button while it is being removed, after the board's signals
+    // are gone: hence `try_`, which reads nothing then.
     let on_blur = move |_| {
-        if mine().is_some_and(|g| g.via == Via::Keyboard) {
+        let carried = grab.try_get_untracked().flatten();
+        if carried.is_some_and(|g| g.dot == dot && g.via == Via::Keyboard) {
             drop_at(None);
         }
     };

@@ -389,8 +389,10 @@ fn OwnPillarKeys(grab: RwSignal<Option<Grab>>, sender: DragSender) -> impl IntoV
                             }
                             ev.prevent_default();
                         };
+                        // Blurred while being removed too, after `grab` is gone: see drives.rs.
                         let on_blur = move |_| {
-                            if carried().is_some() {
+                            let held = grab.try_get_untracked().flatten();
+                            if held.is_some_and(|g| g.dot == dot && g.via == Via::Keyboard) {
                                 drop_pillar(live, grab, sender, pillar, None);
                             }
                         };

@@ -69,6 +69,9 @@ texts! {
     Connecting => "Verbinden…", "Connecting…";
     Reconnecting => "Verbinding weggevallen. We proberen het opnieuw…", "Connection lost. Trying again…";
     Disconnected => "Geen verbinding", "Not connected";
+    Crashed => "Er ging iets mis in deze pagina. Herlaad haar: je komt terug als dezelfde deelnemer en er gaat niets verloren.",
+        "Something went wrong in this page. Reload it: you come back as the same participant and nothing is lost.";
+    Reload => "Herladen", "Reload";
 
     // Start page
     StartHeading => "Een sessie voorbereiden", "Prepare a session";
