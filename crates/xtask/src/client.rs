@@ -2,11 +2,12 @@
 //!
 //! 1. check that Cargo.lock pins one wasm-bindgen version for the library and the CLI support;
 //! 2. make sure the `wasm32-unknown-unknown` target is installed;
-//! 3. `cargo build -p koersbord-frontend --target wasm32-unknown-unknown --profile wasm-release`;
+//! 3. `cargo build -p koersbord-frontend --target wasm32-unknown-unknown --profile wasm-release`
+//!    (`.cargo/config.toml` adds `--cfg erase_components` for this target: Leptos type-erases views);
 //! 4. wasm-bindgen (as a library, `--target web`) into `dist/koersbord-frontend-HASH{.js,_bg.wasm}`;
 //! 5. `dist/boot-HASH.js` (starts the client) and `dist/index.html` from `frontend/index.html`,
 //!    plus a copy of `frontend/static/**`;
-//! 6. gzip beside every text and wasm file, and print the sizes.
+//! 6. gzip (zopfli) beside every text and wasm file, and print the sizes.
 //!
 //! Everything but `index.html` (and the unversioned names of static files) carries a content hash
 //! in its name or URL, so the server may cache it forever.

@@ -1,10 +1,11 @@
 //! Gzip every compressible file of `dist/` beside itself (`x.wasm` → `x.wasm.gz`): the server
 //! serves those with tower-http's `precompressed_gzip()` and compresses nothing at run time.
+//!
+//! Compression happens once per build, so it uses zopfli: a gzip stream every browser reads,
+//! about 4.5 % smaller than zlib's best for our wasm, for about two seconds of build time.
 
 use anyhow::{Context, Result};
-use flate2::Compression;
-use flate2::write::GzEncoder;
-use std::io::Write;
+use std::num::NonZeroU64;
 use std::path::{Path, PathBuf};
 
 /// One file of the build and what it costs over the wire.
@@ -46,11 +47,19 @@ pub fn compressible(path: &Path) -> bool {
     )
 }
 
-/// Gzip with the best compression.
+/// Zopfli's passes over a file. More passes gain little on the client's wasm (15 passes were
+/// 0.02 % smaller than 5 and took twice as long).
+const ZOPFLI_PASSES: u64 = 5;
+
+/// Gzip, as small as zopfli makes it.
 pub fn gzip(data: &[u8]) -> Result<Vec<u8>> {
-    let mut encoder = GzEncoder::new(Vec::with_capacity(data.len() / 3), Compression::best());
-    encoder.write_all(data)?;
-    Ok(encoder.finish()?)
+    let options = zopfli::Options {
+        iteration_count: NonZeroU64::new(ZOPFLI_PASSES).expect("passes are not zero"),
+        ..zopfli::Options::default()
+    };
+    let mut packed = Vec::with_capacity(data.len() / 3);
+    zopfli::compress(options, zopfli::Format::Gzip, data, &mut packed)?;
+    Ok(packed)
 }
 
 /// Writes `x.gz` beside every compressible file under `dir` (when it is smaller) and returns
@@ -122,6 +131,17 @@ mod tests {
             .read_to_string(&mut back)
             .unwrap();
         assert_eq!(back, text);
+    }
+
+    #[test]
+    fn gzip_is_no_larger_than_zlib_at_its_best() {
+        let text: String = (0..2000)
+            .map(|i| format!("<li id=\"{i}\">{}</li>", i * 7 % 13))
+            .collect();
+        let mut zlib = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut zlib, text.as_bytes()).unwrap();
+        let zlib = zlib.finish().unwrap();
+        assert!(gzip(text.as_bytes()).unwrap().len() <= zlib.len());
     }
 
     #[test]
