@@ -33,7 +33,10 @@ fn the_first_load_stays_within_its_budget() -> Result<()> {
         browser.goto("/").await?;
         // Rendered by the wasm: everything the first screen needs has arrived.
         wait_until("the start page to render", TIMEOUT, || async {
-            Ok(browser.js("return !!document.querySelector('[data-testid=create-title]')").await? == true)
+            Ok(browser
+                .js("return !!document.querySelector('[data-testid=create-title]')")
+                .await?
+                == true)
         })
         .await?;
         let downloads: Vec<Download> =
