@@ -1,5 +1,5 @@
-//! How the server serves the client build that `cargo xtask build` writes: precompressed assets,
-//! the single-page-app fallback, no inline script. Plain HTTP, no browser.
+//! How the server serves the client build that `cargo xtask build` writes: precompressed assets
+//! (gzip and brotli), the single-page-app fallback, no inline script. Plain HTTP, no browser.
 
 use anyhow::{Context, Result, ensure};
 use koersbord_e2e::{Server, http, paths};
@@ -51,6 +51,20 @@ async fn the_build_is_served_precompressed_with_a_spa_fallback() -> Result<()> {
     ensure!(raw.status == 200 && raw.header("content-encoding").is_none());
     ensure!(raw.body.starts_with(b"\0asm"), "/{wasm} is not wasm");
     ensure!(gz.body.len() < raw.body.len());
+    // Over HTTPS Chromium also takes brotli, which the build writes smaller still.
+    let br = http::request(
+        hyper::Method::GET,
+        &server.url(&format!("/{wasm}")),
+        &[("accept-encoding", "gzip, deflate, br, zstd")],
+        None,
+    )
+    .await?;
+    ensure!(
+        br.status == 200 && br.header("content-encoding") == Some("br"),
+        "/{wasm} not served as brotli: {:?}",
+        br.headers
+    );
+    ensure!(br.body.len() < gz.body.len());
 
     // A room link is a client route: the server answers with the page.
     let room = http::get(&server.url("/r/some-room")).await?;

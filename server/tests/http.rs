@@ -142,7 +142,7 @@ async fn unknown_api_paths_are_json_404s() {
 }
 
 #[tokio::test]
-async fn the_client_is_served_with_gzip_twins_and_an_spa_fallback() {
+async fn the_client_is_served_with_brotli_and_gzip_twins_and_an_spa_fallback() {
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(
         dist.path().join("index.html"),
@@ -151,6 +151,7 @@ async fn the_client_is_served_with_gzip_twins_and_an_spa_fallback() {
     .unwrap();
     std::fs::write(dist.path().join("app.js"), "console.log('plain')").unwrap();
     std::fs::write(dist.path().join("app.js.gz"), b"\x1f\x8bfake-gzip").unwrap();
+    std::fs::write(dist.path().join("app.js.br"), b"fake-brotli").unwrap();
     let config = Config {
         dist: dist.path().to_owned(),
         ..Config::default()
@@ -176,6 +177,18 @@ async fn the_client_is_served_with_gzip_twins_and_an_spa_fallback() {
     .await;
     assert_eq!(r.status, 200);
     assert_eq!(r.headers["content-encoding"], "gzip");
+    assert!(r.headers["content-type"].contains("javascript"));
+    // What Chromium sends over HTTPS: brotli wins.
+    let r = http(
+        server.addr,
+        "GET",
+        "/app.js",
+        &[("Accept-Encoding", "gzip, deflate, br, zstd")],
+        None,
+    )
+    .await;
+    assert_eq!(r.headers["content-encoding"], "br");
+    assert_eq!(r.body, "fake-brotli");
     assert!(r.headers["content-type"].contains("javascript"));
     let r = server.http("GET", "/app.js", None).await;
     assert_eq!(r.body, "console.log('plain')");

@@ -7,7 +7,7 @@
 //! 4. wasm-bindgen (as a library, `--target web`) into `dist/koersbord-frontend-HASH{.js,_bg.wasm}`;
 //! 5. `dist/boot-HASH.js` (starts the client) and `dist/index.html` from `frontend/index.html`,
 //!    plus a copy of `frontend/static/**`;
-//! 6. gzip (zopfli) beside every text and wasm file, and print the sizes.
+//! 6. gzip (zopfli) and brotli beside every text and wasm file, and print the sizes.
 //!
 //! Everything but `index.html` (and the unversioned names of static files) carries a content hash
 //! in its name or URL, so the server may cache it forever.
@@ -96,7 +96,7 @@ pub fn build() -> Result<PathBuf> {
     }
     std::fs::write(dist.join("index.html"), page)?;
 
-    let sizes = compress::gzip_dir(&dist)?;
+    let sizes = compress::compress_dir(&dist)?;
     print_sizes(&sizes);
     println!(
         "client built in {} → {}",
@@ -170,14 +170,18 @@ fn short_hash<T: Hash + ?Sized>(value: &T) -> String {
 
 fn print_sizes(sizes: &[compress::FileSize]) {
     let width = sizes.iter().map(|s| s.path.len()).max().unwrap_or(4).max(4);
-    println!("\n  {:width$}  {:>10}  {:>10}", "file", "raw", "gzip");
+    println!(
+        "\n  {:width$}  {:>10}  {:>10}  {:>10}",
+        "file", "raw", "gzip", "brotli"
+    );
+    let or_dash = |n: Option<u64>| n.map_or("-".to_string(), util::size);
     for s in sizes {
-        let gzip = s.gzip.map_or("-".to_string(), util::size);
         println!(
-            "  {:width$}  {:>10}  {:>10}",
+            "  {:width$}  {:>10}  {:>10}  {:>10}",
             s.path,
             util::size(s.raw),
-            gzip
+            or_dash(s.gzip),
+            or_dash(s.brotli)
         );
     }
     let sum = |ext: &str| {
@@ -189,13 +193,15 @@ fn print_sizes(sizes: &[compress::FileSize]) {
     let (wasm_raw, wasm_gz) = sum(".wasm");
     let (js_raw, js_gz) = sum(".js");
     let total: u64 = sizes.iter().map(compress::FileSize::wire).sum();
+    let total_br: u64 = sizes.iter().map(compress::FileSize::wire_brotli).sum();
     println!(
-        "\n  wasm {} (gzip {}) · JS {} (gzip {}) · everything over the wire, gzip: {}\n",
+        "\n  wasm {} (gzip {}) · JS {} (gzip {}) · everything over the wire, gzip: {}, brotli: {}\n",
         util::size(wasm_raw),
         util::size(wasm_gz),
         util::size(js_raw),
         util::size(js_gz),
-        util::size(total)
+        util::size(total),
+        util::size(total_br)
     );
 }
 

@@ -19,7 +19,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [args]
 
 commands:
-  build                  build the wasm client into dist/ (wasm-bindgen, index.html, gzip)
+  build                  build the wasm client into dist/ (wasm-bindgen, index.html, gzip, brotli)
   serve [server args]    build the client, then run the server on it (release build);
                          args go to the server, e.g. `cargo xtask serve --port 3000`
   test [-- test args]    lint (fmt, clippy), build client and server, run every test

@@ -1,6 +1,6 @@
-//! The built client. Files come from `dist/` (gzip twins when the browser takes them); any other path
-//! is a page of the single-page app, so it gets `index.html` with 200. Without a built client the
-//! server still runs and says what to do.
+//! The built client. Files come from `dist/` (brotli or gzip twins when the browser takes them;
+//! browsers ask for brotli only over HTTPS); any other path is a page of the single-page app, so it
+//! gets `index.html` with 200. Without a built client the server still runs and says what to do.
 
 use axum::Router;
 use axum::body::Body;
@@ -25,6 +25,7 @@ pub(crate) fn serve_client<S: Clone + Send + Sync + 'static>(
     };
     router.fallback_service(
         ServeDir::new(dist)
+            .precompressed_br()
             .precompressed_gzip()
             .fallback(spa.into_service()),
     )
@@ -36,6 +37,7 @@ async fn index_page(index: PathBuf, req: Request) -> Response {
         return (StatusCode::SERVICE_UNAVAILABLE, NOT_BUILT).into_response();
     }
     match ServeFile::new(&index)
+        .precompressed_br()
         .precompressed_gzip()
         .try_call(req)
         .await
