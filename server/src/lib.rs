@@ -27,6 +27,7 @@ mod ws;
 pub use config::{Config, Tuning};
 
 use axum::http::HeaderMap;
+use axum::serve::ListenerExt;
 use caps::Counter;
 use ratelimit::IpLimiter;
 use room::Rooms;
@@ -170,6 +171,14 @@ impl Server {
         } = self;
         let router = http::router(app.clone());
         let token = app.shutdown.clone();
+        // Frames are small and must leave at once: without TCP_NODELAY, Nagle's algorithm holds a
+        // frame while the previous one is unacknowledged, which on a real network adds up to a
+        // round trip (more with delayed ACKs) to a drag relay.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+            }
+        });
         let served = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),

@@ -19,6 +19,10 @@ struct Args {
     /// flags (raised per-address socket cap and session limit); stop it at the end.
     #[arg(long)]
     spawn_server: Option<PathBuf>,
+    /// With --spawn-server: run the server on these CPUs only (e.g. `0`), so its cost shows apart
+    /// from the load generator's; pin loadgen itself with `taskset -c 1 loadgen ...`.
+    #[arg(long, value_delimiter = ',')]
+    server_cpus: Vec<usize>,
     /// The server's pid, for CPU and memory (known already with --spawn-server).
     #[arg(long)]
     pid: Option<u32>,
@@ -59,9 +63,10 @@ fn main() -> Result<()> {
         eprintln!("warning: open-file limit {fds} is below {sockets} sockets");
     }
     let spawned = match &args.spawn_server {
-        Some(bin) => Some(Spawned::start(
+        Some(bin) => Some(Spawned::start_on(
             bin,
             &koersbord_loadgen::server::load_test_flags(args.rooms),
+            &args.server_cpus,
         )?),
         None => None,
     };
@@ -96,8 +101,10 @@ fn main() -> Result<()> {
     let mut cpu = None;
     let mut rss = None;
     let mut own_cpu = None;
+    let mut own_rss = None;
     if let [(_, Some(a)), (_, Some(b))] = marks.as_slice() {
         own_cpu = Some(proc_stats::cpu_percent(a, b));
+        own_rss = Some(b.rss_kib);
     }
     if let (Some(before), [(Some(start), _), (Some(end), _)]) = (before, marks.as_slice()) {
         let pct = proc_stats::cpu_percent(start, end);
@@ -113,8 +120,11 @@ fn main() -> Result<()> {
             / (report.rooms * 10).max(1) as f64;
         println!("server: {per_socket:.0} bytes per socket after setup (rss growth / sockets)");
     }
-    if let Some(own) = own_cpu {
-        println!("loadgen: cpu {own:.0}% of one core during the run");
+    if let (Some(own), Some(rss)) = (own_cpu, own_rss) {
+        println!(
+            "loadgen: cpu {own:.0}% of one core during the run; rss {} MiB at the end",
+            rss / 1024
+        );
     }
     // Others may share the machine: the load average tells how busy it was besides this run.
     let loadavg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
@@ -131,6 +141,7 @@ fn main() -> Result<()> {
                 "ack_ms": [r.acks.p50_ms, r.acks.p95_ms, r.acks.p99_ms, r.acks.max_ms],
                 "errors": r.errors, "disconnects": r.disconnects,
                 "server_cpu_pct": cpu, "server_rss_kib": rss, "loadgen_cpu_pct": own_cpu,
+                "loadgen_rss_kib": own_rss, "loadavg": loadavg.trim(),
             })
         );
     }

@@ -4,6 +4,7 @@
 use anyhow::{Context, Result, anyhow, bail};
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -37,11 +38,32 @@ impl Spawned {
     /// Starts `bin` with `--bind 127.0.0.1 --port 0`, a fresh database and `extra` flags, and waits
     /// for its start-up line.
     pub fn start(bin: &Path, extra: &[String]) -> Result<Spawned> {
+        Spawned::start_on(bin, extra, &[])
+    }
+
+    /// [`Spawned::start`], with the server bound to `cpus` (none: wherever this process may run), so
+    /// that its own cost shows apart from the load generator's. Its runtime sizes itself to them.
+    pub fn start_on(bin: &Path, extra: &[String], cpus: &[usize]) -> Result<Spawned> {
         let dir = tempfile::Builder::new()
             .prefix("koersbord-loadgen-")
             .tempdir()?;
         let log = std::fs::File::create(dir.path().join("server.log"))?;
-        let mut child = Command::new(bin)
+        let mut command = Command::new(bin);
+        if !cpus.is_empty() {
+            let set = cpu_set(cpus)?;
+            // SAFETY: the closure runs in the child between fork and exec and only makes one
+            // system call on a set built beforehand: nothing allocates or takes a lock.
+            unsafe {
+                command.pre_exec(move || {
+                    let size = std::mem::size_of::<libc::cpu_set_t>();
+                    if libc::sched_setaffinity(0, size, &set) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        let mut child = command
             .args(["--bind", "127.0.0.1", "--port", "0", "--dist"])
             .arg(dir.path().join("no-dist"))
             .arg("--db")
@@ -95,6 +117,20 @@ impl Spawned {
     pub fn log(&self) -> String {
         std::fs::read_to_string(self._dir.path().join("server.log")).unwrap_or_default()
     }
+}
+
+/// A CPU set for `sched_setaffinity`.
+fn cpu_set(cpus: &[usize]) -> Result<libc::cpu_set_t> {
+    // SAFETY: an all-zero `cpu_set_t` is the empty set.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    for &cpu in cpus {
+        if cpu >= libc::CPU_SETSIZE as usize {
+            bail!("no CPU {cpu}");
+        }
+        // SAFETY: `cpu` is within the set's size (checked above).
+        unsafe { libc::CPU_SET(cpu, &mut set) };
+    }
+    Ok(set)
 }
 
 impl Drop for Spawned {

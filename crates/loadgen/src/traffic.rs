@@ -79,7 +79,8 @@ async fn socket_loop(
         None,
     ];
     let per_drag = (ctx.opts.drag_len.as_secs_f64() * ctx.opts.drag_hz).max(1.0) as u32;
-    let mut tick = tokio::time::interval(Duration::from_secs_f64(1.0 / ctx.opts.drag_hz.max(0.1)));
+    let period = Duration::from_secs_f64(1.0 / ctx.opts.drag_hz.max(0.1));
+    let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut seq: u32 = 0;
     let mut in_drag: u32 = 0;
@@ -96,6 +97,12 @@ async fn socket_loop(
                     Stage::Run => {
                         running = true;
                         rings = shared.rings.read().unwrap().clone();
+                        // Each dragger starts at a random point of the period. Otherwise every
+                        // dragger of every room ticks at the same instant (the run starts for
+                        // all at once), the server gets one burst per period, and the relay
+                        // latency measures how long the burst takes to drain.
+                        let phase = period.mul_f64(rand::random::<f64>());
+                        tick.reset_at(tokio::time::Instant::now() + phase);
                     }
                     Stage::Stop => break Ok(()),
                     Stage::Setup => {}

@@ -9,6 +9,7 @@
 
 use super::ORGANISER_RESERVE;
 use super::budget::{Budget, Verdict};
+use super::gate::Gate;
 use crate::App;
 use crate::config::Tuning;
 use crate::room::RoomHandle;
@@ -17,7 +18,9 @@ use axum::body::Bytes;
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ProtocolError, Role, ServerMsg};
+use koersbord_shared::protocol::{
+    ClientMsg, MAX_FRAME_BYTES, PROTOCOL_VERSION, ProtocolError, Role, ServerMsg,
+};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::WeakSender;
@@ -51,7 +54,7 @@ pub(crate) async fn run(socket: WebSocket, app: App) {
     let conn = app.rooms.next_conn_id();
     let ending = tokio::select! {
         ending = live(&mut sink, &mut stream, &app, conn) => ending,
-        _ = app.shutdown.cancelled() => Ending::ShuttingDown,
+        _ = Gate::new(app.shutdown.cancelled()) => Ending::ShuttingDown,
     };
     goodbye(&mut sink, &mut stream, ending, conn).await;
 }
@@ -136,10 +139,17 @@ async fn live(sink: &mut Sink, stream: &mut Stream, app: &App, conn: ConnId) -> 
     if sink.send(Message::Text(welcome)).await.is_err() {
         return Ending::Gone;
     }
+    // The writer is woken for every frame; the reader and the kick wait behind one gate, so those
+    // wake-ups do not poll them too (see `Gate`).
+    let quiet = Gate::new(async {
+        tokio::select! {
+            ending = read(stream, &room, conn, &out, tuning) => ending,
+            _ = kick.cancelled() => Ending::Fatal(ProtocolError::TooSlow),
+        }
+    });
     let ending = tokio::select! {
-        ending = read(stream, &room, conn, &out, tuning) => ending,
         ending = write(sink, &mut queue, tuning.ping_interval) => ending,
-        _ = kick.cancelled() => Ending::Fatal(ProtocolError::TooSlow),
+        ending = quiet => ending,
     };
     // The room cancels the kick, then lets go of the queue: whichever the select saw first.
     if kick.is_cancelled() {
@@ -155,6 +165,7 @@ async fn first_text(stream: &mut Stream) -> Result<String, Ending> {
         match stream.next().await {
             None | Some(Ok(Message::Close(_))) => return Err(Ending::Gone),
             Some(Err(e)) => return Err(read_error(&e)),
+            Some(Ok(message)) if oversized(&message) => return Err(too_large()),
             Some(Ok(Message::Text(text))) => return Ok(text.as_str().to_owned()),
             Some(Ok(Message::Binary(_))) => return Err(Ending::Fatal(ProtocolError::HelloFirst)),
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
@@ -210,6 +221,7 @@ async fn read(
             Err(_) => return Ending::Idle,
             Ok(None) => return Ending::Gone,
             Ok(Some(Err(e))) => return read_error(&e),
+            Ok(Some(Ok(message))) if oversized(&message) => return too_large(),
             Ok(Some(Ok(message))) => message,
         };
         let text = match message {
@@ -349,14 +361,28 @@ async fn send_batch(
     sink.flush().await
 }
 
+/// A data message over [`MAX_FRAME_BYTES`]. tungstenite reads such a message whole (up to
+/// `super::MAX_FRAME_READ`) and leaves the refusal to us, so the socket closes cleanly.
+fn oversized(message: &Message) -> bool {
+    match message {
+        Message::Text(text) => text.len() > MAX_FRAME_BYTES,
+        Message::Binary(bytes) => bytes.len() > MAX_FRAME_BYTES,
+        _ => false,
+    }
+}
+
+fn too_large() -> Ending {
+    Ending::Fatal(ProtocolError::TooLarge {
+        max: MAX_FRAME_BYTES,
+    })
+}
+
 /// A read error that is the client's fault gets a typed answer; others mean the socket is gone.
 fn read_error(e: &axum::Error) -> Ending {
     // tungstenite reports frames over `max_frame_size`/`max_message_size` as a capacity error;
     // axum wraps it without exposing the type, so it is recognised by its message.
     if e.to_string().contains("Space limit exceeded") {
-        Ending::Fatal(ProtocolError::TooLarge {
-            max: koersbord_shared::protocol::MAX_FRAME_BYTES,
-        })
+        too_large()
     } else {
         Ending::Gone
     }

@@ -5,6 +5,7 @@ mod budget;
 mod connection;
 #[cfg(test)]
 mod fuzz_tests;
+mod gate;
 
 use crate::App;
 use axum::Json;
@@ -22,6 +23,22 @@ pub(crate) const ORGANISER_RESERVE: usize = 4;
 /// What tungstenite may buffer for writing before a send fails: a few full frames. Our own queue
 /// is the real bound; this only stops a stuck socket from growing without limit.
 const MAX_WRITE_BUFFER: usize = 16 * MAX_FRAME_BYTES;
+
+/// tungstenite's read buffer: allocated up front for every socket (default 128 KiB, which was
+/// nearly all of a socket's memory) and zeroed up to its free space before every `read`. Clients
+/// send small messages (a drag is under 100 bytes), so 4 KiB takes many at once; a larger frame
+/// grows the buffer to the frame's announced length (at most [`MAX_FRAME_READ`]) and is read 4 KiB
+/// per `read`.
+const READ_BUFFER: usize = 4 * 1024;
+
+/// The largest frame or message tungstenite reads in full. Between [`MAX_FRAME_BYTES`] and this,
+/// the connection refuses it itself (`too_large`) after reading it, so no unread bytes are left on
+/// the socket when it closes: closing with unread data makes the kernel reset the connection, and
+/// the client would lose our error and close frame. With the old 128 KiB buffer a 17 KiB frame was
+/// read whole anyway; with 4 KiB tungstenite would refuse it after its first 4 KiB. Larger frames
+/// are refused by tungstenite as soon as their header arrives (also `too_large`, but the goodbye
+/// may be lost to the reset).
+const MAX_FRAME_READ: usize = 4 * MAX_FRAME_BYTES;
 
 pub(crate) async fn upgrade(
     State(app): State<App>,
@@ -54,8 +71,12 @@ pub(crate) async fn upgrade(
     // Held by the socket's task, so shutdown can wait for it.
     let tracked = app.sockets.token();
     // The slot lives as long as the socket's task, or as this closure if the upgrade never happens.
-    ws.max_message_size(MAX_FRAME_BYTES)
-        .max_frame_size(MAX_FRAME_BYTES)
+    // The write buffer is not allocated up front: it grows to the largest batch the writer feeds
+    // before a flush, so the default (write when 128 KiB are waiting, else on flush) costs no
+    // memory and keeps a batch in one `write`.
+    ws.max_message_size(MAX_FRAME_READ)
+        .max_frame_size(MAX_FRAME_READ)
+        .read_buffer_size(READ_BUFFER)
         .max_write_buffer_size(MAX_WRITE_BUFFER)
         .on_upgrade(move |socket| async move {
             connection::run(socket, app).await;
