@@ -7,13 +7,13 @@
 //! CSVs, JSON) and a printed PDF; and the harvest again after the server restarted.
 //!
 //! `plan` is what the people do, `play` does it in the browsers, `expected` is what that should
-//! add up to, `harvest` and `exports` hold the harvest page and its files against it, `phone`
-//! checks the action form on a phone.
+//! add up to, `harvest` and `exports` hold the harvest page and its files against it, `fit`
+//! checks that Inzicht naar Actie fits a phone and the facilitator's laptop.
 
 mod expected;
 mod exports;
+mod fit;
 mod harvest;
-mod phone;
 mod plan;
 mod play;
 
@@ -43,5 +43,15 @@ fn a_whole_session_from_create_to_close_and_its_harvest() -> Result<()> {
 /// choice then lists the insight's text).
 #[test]
 fn inzicht_naar_actie_fits_a_phone() -> Result<()> {
-    run("inzicht_naar_actie_fits_a_phone", phone::action_form_fits)
+    run("inzicht_naar_actie_fits_a_phone", fit::action_form_fits)
+}
+
+/// On the facilitator's laptop, where Inzicht naar Actie has three narrow columns, every field
+/// keeps a usable width and no button lies over another control.
+#[test]
+fn inzicht_naar_actie_fits_the_facilitators_laptop() -> Result<()> {
+    run(
+        "inzicht_naar_actie_fits_the_facilitators_laptop",
+        fit::facilitator_forms_fit,
+    )
 }

@@ -1,0 +1,150 @@
+//! Inzicht naar Actie on a phone and on the facilitator's laptop.
+
+use crate::plan::{AMBITION, GOALS, INSIGHT_DRIVES, TITLE};
+use anyhow::{Result, ensure};
+use koersbord_e2e::page::{join, tid, wait_phase, wait_text_content};
+use koersbord_e2e::remote::send_commands;
+use koersbord_e2e::{Harness, Viewport};
+use koersbord_shared::protocol::room_link;
+use koersbord_shared::room::{Command, Need};
+use koersbord_shared::{Drive, Phase};
+
+/// Every element that reaches past the right edge of the screen while its parent does not: where
+/// a page that scrolls sideways starts.
+const STICKING_OUT: &str = r#"
+    const edge = visualViewport.width + 1;
+    const out = [];
+    for (const el of document.querySelectorAll('body *')) {
+        const r = el.getBoundingClientRect();
+        const parent = el.parentElement?.getBoundingClientRect();
+        if (r.right > edge && parent && parent.right <= edge) {
+            out.push(`${el.tagName.toLowerCase()}[data-testid=${el.dataset.testid ?? ''}] ${Math.round(r.width)}px wide`);
+        }
+    }
+    return {
+        screen: visualViewport.width,
+        layout: innerWidth,
+        page: document.documentElement.scrollWidth,
+        out,
+    };
+"#;
+
+/// The facilitator's commands that lead to Inzicht naar Actie with one insight card.
+fn to_actions_with_an_insight() -> [Command; 3] {
+    [
+        Command::GoToPhase {
+            phase: Phase::Drives,
+        },
+        Command::AddInsight {
+            text: INSIGHT_DRIVES.into(),
+            about: Some(Need::Drive(Drive::Meaning)),
+        },
+        Command::GoToPhase {
+            phase: Phase::Actions,
+        },
+    ]
+}
+
+/// A participant's phone in the actions step, once an insight card exists, does not scroll
+/// sideways, and its form fields keep a usable width.
+pub async fn action_form_fits(h: Harness) -> Result<()> {
+    let session = h.create_session(TITLE, AMBITION, GOALS).await?;
+    let phone = h.browser("phone", Viewport::PHONE).await?;
+    let link = koersbord_shared::protocol::room_link(&session.room, &session.join_key);
+    join(&phone, &link, "Bram", "management").await?;
+    let out = send_commands(
+        &phone,
+        &session.room,
+        &session.facilitator_key,
+        None,
+        &to_actions_with_an_insight(),
+    )
+    .await?;
+    ensure!(
+        out.replies.iter().all(|r| r["type"] == "ack"),
+        "the facilitator's commands: {:?}",
+        out.replies
+    );
+    wait_phase(&[&phone], "actions").await?;
+    phone.wait_for(&tid("action-form")).await?;
+    wait_text_content(&phone, &tid("insight-text-1"), INSIGHT_DRIVES).await?;
+    let seen = phone.js(STICKING_OUT).await?;
+    ensure!(
+        seen["page"] == seen["screen"] && seen["layout"] == seen["screen"],
+        "on a {} px wide phone the page is {} px wide (layout viewport {} px) and scrolls \
+         sideways; sticking out: {}",
+        seen["screen"],
+        seen["page"],
+        seen["layout"],
+        seen["out"]
+    );
+    let cramped = phone.js(CRAMPED).await?;
+    ensure!(
+        cramped["narrow"] == serde_json::json!([]) && cramped["overlaps"] == serde_json::json!([]),
+        "cramped forms on the phone: {cramped}"
+    );
+    Ok(())
+}
+
+/// Visible form fields narrower than a usable minimum, and buttons that lie over another control
+/// or a label: how a form squeezed into a narrow column breaks.
+const CRAMPED: &str = r#"
+    const shown = (el) => el.offsetParent !== null;
+    const fields = [...document.querySelectorAll('main select, main textarea, main input')]
+        .filter((el) => shown(el) && !['checkbox', 'radio', 'hidden'].includes(el.type));
+    const narrow = fields
+        .filter((el) => el.getBoundingClientRect().width < 64)
+        .map((el) => `${el.dataset.testid ?? el.tagName} ${Math.round(el.getBoundingClientRect().width)}px`);
+    const meets = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
+        && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    const others = [...fields, ...document.querySelectorAll('main label')].filter(shown);
+    const overlaps = [];
+    for (const button of [...document.querySelectorAll('main form button')].filter(shown)) {
+        const r = button.getBoundingClientRect();
+        for (const other of others) {
+            if (!other.contains(button) && meets(r, other.getBoundingClientRect())) {
+                overlaps.push(`${button.dataset.testid ?? button.textContent} over ${other.dataset.testid ?? other.tagName}`);
+            }
+        }
+    }
+    return { fields: fields.length, narrow, overlaps };
+"#;
+
+/// The facilitator's laptop in the actions step, once an insight card exists: the insight form's
+/// topic choice and every other field keep a usable width, and no button covers them.
+pub async fn facilitator_forms_fit(h: Harness) -> Result<()> {
+    let session = h.create_session(TITLE, AMBITION, GOALS).await?;
+    let laptop = h.browser("facilitator", Viewport::DESKTOP).await?;
+    laptop
+        .goto(&room_link(&session.room, &session.facilitator_key))
+        .await?;
+    laptop.wait_for(&tid("facilitator-panel")).await?;
+    let out = send_commands(
+        &laptop,
+        &session.room,
+        &session.facilitator_key,
+        None,
+        &to_actions_with_an_insight(),
+    )
+    .await?;
+    ensure!(
+        out.replies.iter().all(|r| r["type"] == "ack"),
+        "the facilitator's commands: {:?}",
+        out.replies
+    );
+    wait_phase(&[&laptop], "actions").await?;
+    laptop.wait_for(&tid("action-form")).await?;
+    wait_text_content(&laptop, &tid("insight-text-1"), INSIGHT_DRIVES).await?;
+    let seen = laptop.js(CRAMPED).await?;
+    ensure!(
+        seen["fields"].as_u64().is_some_and(|n| n >= 4),
+        "too few fields found to judge: {seen}"
+    );
+    ensure!(
+        seen["narrow"] == serde_json::json!([]) && seen["overlaps"] == serde_json::json!([]),
+        "cramped forms on a {}x{} laptop: {seen}",
+        Viewport::DESKTOP.width,
+        Viewport::DESKTOP.height
+    );
+    Ok(())
+}
