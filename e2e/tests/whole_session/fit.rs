@@ -46,7 +46,7 @@ fn to_actions_with_an_insight() -> [Command; 3] {
 }
 
 /// A participant's phone in the actions step, once an insight card exists, does not scroll
-/// sideways, and its form fields keep a usable width.
+/// sideways, the steps stay on one line, and its form fields keep a usable width.
 pub async fn action_form_fits(h: Harness) -> Result<()> {
     let session = h.create_session(TITLE, AMBITION, GOALS).await?;
     let phone = h.browser("phone", Viewport::PHONE).await?;
@@ -77,6 +77,16 @@ pub async fn action_form_fits(h: Harness) -> Result<()> {
         seen["page"],
         seen["layout"],
         seen["out"]
+    );
+    let lines = phone
+        .js(
+            "return new Set([...document.querySelectorAll('[data-testid=step-trail] li')]
+             .map((li) => Math.round(li.getBoundingClientRect().top))).size",
+        )
+        .await?;
+    ensure!(
+        lines == 1,
+        "the step trail takes {lines} lines on the phone"
     );
     let cramped = phone.js(CRAMPED).await?;
     ensure!(
