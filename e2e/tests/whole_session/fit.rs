@@ -1,4 +1,5 @@
-//! Inzicht naar Actie on a phone and on the facilitator's laptop.
+//! Inzicht naar Actie on a phone and on the facilitator's laptop; the results beside or below the
+//! radial board.
 
 use crate::plan::{AMBITION, GOALS, INSIGHT_DRIVES, TITLE};
 use anyhow::{Result, ensure};
@@ -7,7 +8,7 @@ use koersbord_e2e::remote::send_commands;
 use koersbord_e2e::{Harness, Viewport};
 use koersbord_shared::protocol::room_link;
 use koersbord_shared::room::{Command, Need};
-use koersbord_shared::{Drive, Phase};
+use koersbord_shared::{Board, Drive, Phase};
 
 /// Every element that reaches past the right edge of the screen while its parent does not: where
 /// a page that scrolls sideways starts.
@@ -156,5 +157,48 @@ pub async fn facilitator_forms_fit(h: Harness) -> Result<()> {
         Viewport::DESKTOP.width,
         Viewport::DESKTOP.height
     );
+    Ok(())
+}
+
+/// The facilitator's laptop and the shared screen in Innoveren & Samen leren with the results
+/// shown: the results table is whole, with nothing to scroll sideways (beside the board on the
+/// screen, below it on the laptop).
+pub async fn pillar_results_fit(h: Harness) -> Result<()> {
+    let session = h.create_session(TITLE, AMBITION, GOALS).await?;
+    let (laptop, screen) = h.facilitator_and_screen(&session).await?;
+    laptop.wait_for(&tid("facilitator-panel")).await?;
+    let steps = [
+        Command::GoToPhase {
+            phase: Phase::Pillars,
+        },
+        Command::SetResultsShown {
+            board: Board::Pillars,
+            shown: true,
+        },
+    ];
+    send_commands(
+        &laptop,
+        &session.room,
+        &session.facilitator_key,
+        None,
+        &steps,
+    )
+    .await?;
+    for browser in [&laptop, &screen] {
+        browser.wait_for(&tid("pillar-results")).await?;
+        let sizes = browser
+            .js(
+                "const r = document.querySelector('[data-testid=pillar-results]');
+                 return [r.scrollWidth, r.clientWidth]",
+            )
+            .await?;
+        ensure!(
+            sizes[0].as_u64() <= sizes[1].as_u64().map(|w| w + 1),
+            "{}: the results table is {} px wide in a {} px box",
+            browser.label(),
+            sizes[0],
+            sizes[1]
+        );
+    }
     Ok(())
 }

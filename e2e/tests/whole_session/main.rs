@@ -55,3 +55,12 @@ fn inzicht_naar_actie_fits_the_facilitators_laptop() -> Result<()> {
         fit::facilitator_forms_fit,
     )
 }
+
+/// The pillar results are whole on the facilitator's laptop and on the shared screen.
+#[test]
+fn the_pillar_results_fit_the_laptop_and_the_screen() -> Result<()> {
+    run(
+        "the_pillar_results_fit_the_laptop_and_the_screen",
+        fit::pillar_results_fit,
+    )
+}
