@@ -125,6 +125,33 @@ const TALLIES: &str = r#"
 
 /// Pien by finger, Kees by keyboard and Mila by mouse on the drives board; then the lock, a
 /// hidden board and the results.
+/// `[own width, other width, whether the own dot answers 20 px left, right, above and below its
+/// centre]` for own dot `arguments[0]` and another's dot `arguments[1]`.
+const OWN_AND_OTHER: &str = r#"
+    const own = document.querySelector(`[data-testid="${arguments[0]}"]`);
+    const other = document.querySelector(`[data-testid="${arguments[1]}"]`);
+    const r = own.getBoundingClientRect();
+    const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
+    const hits = [[-20, 0], [20, 0], [0, -20], [0, 20]]
+        .every(([dx, dy]) => document.elementFromPoint(x + dx, y + dy)?.closest('.own') === own);
+    return [r.width, other.getBoundingClientRect().width, hits];
+"#;
+
+/// One's own dot, placed in a zone, is drawn as big as everyone else's (so it covers none of
+/// them), while a finger still grabs it 20 px from its centre.
+async fn own_dot_at_rest_fits_in(browser: &Browser, drive: usize, other: &str) -> Result<()> {
+    let own = format!("own-dot-d{drive}");
+    let seen = browser
+        .execute(OWN_AND_OTHER, vec![json!(own), json!(other)])
+        .await?;
+    ensure!(
+        seen[0] == seen[1] && seen[2] == json!(true),
+        "{}: [own width, other width, 40 px target] = {seen}",
+        browser.label()
+    );
+    Ok(())
+}
+
 pub async fn finger_keyboard_and_mouse(h: Harness) -> Result<()> {
     let table = Table::at_step(&h, "Drijfveren", &["ambition", "drives"]).await?;
     let Table {
@@ -179,6 +206,7 @@ pub async fn finger_keyboard_and_mouse(h: Harness) -> Result<()> {
     facilitator
         .wait_for_text(&tid(&format!("placed-{PIEN}")), "2/8")
         .await?;
+    own_dot_at_rest_fits_in(pien, 1, &format!("dot-{MILA}-d1")).await?;
 
     // Locked: Mila's drag is refused, her dot returns, nobody else sees anything happen.
     click(facilitator, &tid("toggle-lock")).await?;
