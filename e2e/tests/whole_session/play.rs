@@ -340,6 +340,18 @@ pub async fn session(h: &Harness) -> Result<Played> {
     advance(&facilitator, &everyone, &["close"]).await?;
     type_into(&anna, &tid("reflection-text"), REFLECTIONS[0].1).await?;
     click(&anna, &tid("reflection-save")).await?;
+    // On Bram's phone the close asks for the reflection first, above the action form.
+    let above = bram
+        .js(
+            "const top = (id) => document.querySelector(`[data-testid=${id}]`)
+                 .getBoundingClientRect().top;
+             return top('reflection-text') < top('action-form')",
+        )
+        .await?;
+    ensure!(
+        above == true,
+        "on the phone the reflection is below the action form"
+    );
     type_into(&bram, &tid("reflection-text"), REFLECTIONS[1].1).await?;
     focus(&bram, &tid("reflection-save")).await?;
     press(&bram, &[Key::Enter]).await?;
