@@ -1,5 +1,5 @@
 //! Inzicht naar Actie on a phone and on the facilitator's laptop; the results beside or below the
-//! radial board.
+//! radial board; the welcome on the projector.
 
 use crate::plan::{AMBITION, GOALS, INSIGHT_DRIVES, TITLE};
 use anyhow::{Result, ensure};
@@ -200,5 +200,25 @@ pub async fn pillar_results_fit(h: Harness) -> Result<()> {
             sizes[1]
         );
     }
+    Ok(())
+}
+
+/// The shared screen (a projector) in the lobby: the invitation with its code and the ambition
+/// are both on the first screen, nothing below the fold.
+pub async fn lobby_fits_the_projector(h: Harness) -> Result<()> {
+    let session = h.create_session(TITLE, AMBITION, GOALS).await?;
+    let (_laptop, screen) = h.facilitator_and_screen(&session).await?;
+    screen.wait_for(&tid("join-code")).await?;
+    let seen = screen
+        .js(
+            "const bottom = (css) => document.querySelector(css).getBoundingClientRect().bottom;
+             return [bottom('[data-testid=invite]'), bottom('.circle.ambition'), innerHeight]",
+        )
+        .await?;
+    let fits = |i: usize| seen[i].as_f64() <= seen[2].as_f64();
+    ensure!(
+        fits(0) && fits(1),
+        "on the projector [invite bottom, ambition bottom, height] = {seen}"
+    );
     Ok(())
 }

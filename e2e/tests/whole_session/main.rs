@@ -64,3 +64,12 @@ fn the_pillar_results_fit_the_laptop_and_the_screen() -> Result<()> {
         fit::pillar_results_fit,
     )
 }
+
+/// The lobby on the projector shows the invitation and the ambition without scrolling.
+#[test]
+fn the_lobby_fits_the_projector() -> Result<()> {
+    run(
+        "the_lobby_fits_the_projector",
+        fit::lobby_fits_the_projector,
+    )
+}
