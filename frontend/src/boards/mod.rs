@@ -4,6 +4,7 @@
 
 pub mod dot;
 pub mod drives;
+pub mod pillar_keys;
 pub mod pillars;
 pub mod results;
 

@@ -9,7 +9,7 @@ use crate::i18n::{T, pillar_about, use_i18n};
 use crate::live::{Live, use_live};
 use koersbord_shared::room::Command;
 use koersbord_shared::{DotRef, ParticipantId, Pillar, Side, Strength};
-use leptos::ev::{KeyboardEvent, PointerEvent};
+use leptos::ev::PointerEvent;
 use leptos::prelude::*;
 use std::f64::consts::{FRAC_PI_2, FRAC_PI_4};
 
@@ -57,14 +57,14 @@ pub fn strength_at(pillar: Pillar, x: f64, y: f64) -> Option<Option<Strength>> {
 }
 
 /// Board units to the 0..1 square used for drag presence, and back.
-fn to_unit(x: f64, y: f64) -> (f32, f32) {
+pub(super) fn to_unit(x: f64, y: f64) -> (f32, f32) {
     (
         ((x + VIEW) / (2.0 * VIEW)) as f32,
         ((y + VIEW) / (2.0 * VIEW)) as f32,
     )
 }
 
-fn from_unit(x: f32, y: f32) -> (f64, f64) {
+pub(super) fn from_unit(x: f32, y: f32) -> (f64, f64) {
     (
         f64::from(x) * 2.0 * VIEW - VIEW,
         f64::from(y) * 2.0 * VIEW - VIEW,
@@ -254,12 +254,12 @@ pub fn PillarsBoard() -> impl IntoView {
                     }
                 </For>
             </svg>
-            <OwnPillarKeys grab sender/>
+            <super::pillar_keys::OwnPillarKeys grab sender/>
         </section>
     }
 }
 
-fn drop_pillar(
+pub(super) fn drop_pillar(
     live: Live,
     grab: RwSignal<Option<Grab>>,
     sender: DragSender,
@@ -337,80 +337,6 @@ fn RadialDot(d: Memo<Option<PillarDot>>, grab: RwSignal<Option<Grab>>) -> impl I
         </g>
     }
     .into_any()
-}
-
-/// The keyboard path for the radial board: one button per pillar for our own dot. Enter picks it
-/// up, arrows move it towards the core (stronger) or the rim (weaker), Enter puts it down.
-#[component]
-fn OwnPillarKeys(grab: RwSignal<Option<Grab>>, sender: DragSender) -> impl IntoView {
-    let live = use_live();
-    let i18n = use_i18n();
-    let mine = move |pillar: Pillar| {
-        let me = live.you.get()?;
-        live.state.with(|s| {
-            s.as_ref()
-                .and_then(|s| s.participants.get(&me))
-                .map(|p| p.pillars.get(&pillar).copied())
-        })
-    };
-    move || {
-        live.you.get().map(|_| {
-            view! {
-                <div class="pillar-keys" role="group" aria-label=i18n.t(T::PillarHint)>
-                    {Pillar::ALL.into_iter().map(|pillar| {
-                        let dot = DotRef::Pillar(pillar);
-                        let carried = move || grab.get().filter(|g| g.dot == dot && g.via == Via::Keyboard);
-                        let carried_strength = move || carried().and_then(|g| {
-                            let (x, y) = from_unit(g.x, g.y);
-                            strength_at(pillar, x, y).flatten()
-                        });
-                        let carry = move |s: Strength| {
-                            let (x, y) = point(pillar, radius_of(s), 0);
-                            let (ux, uy) = to_unit(x, y);
-                            let g = Grab { dot, x: ux, y: uy, via: Via::Keyboard };
-                            grab.set(Some(g));
-                            sender.moved(g);
-                        };
-                        let on_key = move |ev: KeyboardEvent| {
-                            let step: i16 = match ev.key().as_str() {
-                                "ArrowUp" | "ArrowRight" => 5,
-                                "ArrowDown" | "ArrowLeft" => -5,
-                                _ => 0,
-                            };
-                            match (ev.key().as_str(), carried_strength()) {
-                                ("Enter" | " ", None) => carry(mine(pillar).flatten().unwrap_or(Strength::new(50).expect("50 is a strength"))),
-                                (_, Some(s)) if step != 0 => {
-                                    let next = (i16::from(s.value()) + step).clamp(0, 100) as u8;
-                                    carry(Strength::new(next).expect("clamped"));
-                                }
-                                ("Enter" | " ", Some(s)) => drop_pillar(live, grab, sender, pillar, Some(Some(s))),
-                                ("Escape", Some(_)) => drop_pillar(live, grab, sender, pillar, None),
-                                _ => return,
-                            }
-                            ev.prevent_default();
-                        };
-                        // Blurred while being removed too, after `grab` is gone: see drives.rs.
-                        let on_blur = move |_| {
-                            let held = grab.try_get_untracked().flatten();
-                            if held.is_some_and(|g| g.dot == dot && g.via == Via::Keyboard) {
-                                drop_pillar(live, grab, sender, pillar, None);
-                            }
-                        };
-                        let value = move || carried_strength().or_else(|| mine(pillar).flatten()).map(|s| s.value().to_string()).unwrap_or_else(|| "–".into());
-                        view! {
-                            <button class="pillar-key" class:carried=move || carried().is_some()
-                                data-testid=format!("pillar-key-{}", pillar.index())
-                                on:keydown=on_key on:blur=on_blur
-                                aria-label=move || format!("{}: {}", pillar.dutch(), value())>
-                                <span>{pillar.dutch()}</span>
-                                <span class="value">{value}</span>
-                            </button>
-                        }
-                    }).collect_view()}
-                </div>
-            }
-        })
-    }
 }
 
 #[cfg(test)]

@@ -9,42 +9,25 @@
 
 use super::ORGANISER_RESERVE;
 use super::budget::{Budget, Verdict};
+use super::ending::{Ending, goodbye, oversized, read_error, too_large};
 use super::gate::Gate;
 use crate::App;
 use crate::config::Tuning;
 use crate::room::RoomHandle;
 use crate::room::hub::{ConnId, Frame, RoomMsg, now_ms};
 use axum::body::Bytes;
-use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use axum::extract::ws::{Message, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use koersbord_shared::protocol::{
-    ClientMsg, MAX_FRAME_BYTES, PROTOCOL_VERSION, ProtocolError, Role, ServerMsg,
-};
+use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ProtocolError, Role, ServerMsg};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::WeakSender;
 use tokio::time::timeout;
 use tokio_util::sync::CancellationToken;
 
-type Sink = SplitSink<WebSocket, Message>;
-type Stream = SplitStream<WebSocket>;
-
-/// How long a goodbye may take before the socket is simply dropped.
-const GOODBYE: Duration = Duration::from_secs(2);
-
-/// Why a connection ends, which decides what it is told.
-enum Ending {
-    /// The client closed or the socket broke: nobody to tell.
-    Gone,
-    /// Nothing heard for the idle time (not even a pong).
-    Idle,
-    ShuttingDown,
-    Fatal(ProtocolError),
-    /// The room ended under us (its store failed) or could not be opened: close with 1011, the
-    /// client reconnects and the room loads again from what was stored.
-    ServerError,
-}
+pub(super) type Sink = SplitSink<WebSocket, Message>;
+pub(super) type Stream = SplitStream<WebSocket>;
 
 /// How often a hello is retried against a room that unloaded just as it arrived.
 const OPEN_ATTEMPTS: usize = 3;
@@ -359,81 +342,4 @@ async fn send_batch(
         sink.feed(Message::Text(frame)).await?;
     }
     sink.flush().await
-}
-
-/// A data message over [`MAX_FRAME_BYTES`]. tungstenite reads such a message whole (up to
-/// `super::MAX_FRAME_READ`) and leaves the refusal to us, so the socket closes cleanly.
-fn oversized(message: &Message) -> bool {
-    match message {
-        Message::Text(text) => text.len() > MAX_FRAME_BYTES,
-        Message::Binary(bytes) => bytes.len() > MAX_FRAME_BYTES,
-        _ => false,
-    }
-}
-
-fn too_large() -> Ending {
-    Ending::Fatal(ProtocolError::TooLarge {
-        max: MAX_FRAME_BYTES,
-    })
-}
-
-/// A read error that is the client's fault gets a typed answer; others mean the socket is gone.
-fn read_error(e: &axum::Error) -> Ending {
-    // tungstenite reports frames over `max_frame_size`/`max_message_size` as a capacity error;
-    // axum wraps it without exposing the type, so it is recognised by its message.
-    if e.to_string().contains("Space limit exceeded") {
-        too_large()
-    } else {
-        Ending::Gone
-    }
-}
-
-/// Close codes: 1001 for shutdown, 1009 for an oversized message, 1008 (policy) for other fatal
-/// errors, 1000 for an idle socket.
-fn close_for(error: &ProtocolError) -> (u16, &'static str) {
-    match error {
-        ProtocolError::VersionMismatch { .. } => (1008, "version_mismatch"),
-        ProtocolError::UnknownRoom => (1008, "unknown_room"),
-        ProtocolError::BadKey => (1008, "bad_key"),
-        ProtocolError::HelloFirst => (1008, "hello_first"),
-        ProtocolError::Malformed { .. } => (1008, "malformed"),
-        ProtocolError::TooLarge { .. } => (1009, "too_large"),
-        ProtocolError::SlowDown => (1008, "slow_down"),
-        ProtocolError::TooSlow => (1008, "too_slow"),
-        ProtocolError::ShuttingDown => (1001, "shutting_down"),
-        ProtocolError::TooManyConnections => (1008, "too_many_connections"),
-    }
-}
-
-/// Sends the error that ended the connection and a close frame, then waits briefly for the
-/// client's close so it reads both before the TCP connection goes.
-async fn goodbye(sink: &mut Sink, stream: &mut Stream, ending: Ending, conn: ConnId) {
-    let (error, code, reason) = match ending {
-        Ending::Gone => return,
-        Ending::Idle => (None, 1000, "idle"),
-        Ending::ServerError => (None, 1011, "server_error"),
-        Ending::ShuttingDown => {
-            let (code, reason) = close_for(&ProtocolError::ShuttingDown);
-            (Some(ProtocolError::ShuttingDown), code, reason)
-        }
-        Ending::Fatal(e) => {
-            let (code, reason) = close_for(&e);
-            (Some(e), code, reason)
-        }
-    };
-    tracing::debug!(conn, code, reason, "closing");
-    let farewell = async {
-        if let Some(error) = error {
-            let text = ServerMsg::Error { error }.encode();
-            sink.send(Message::Text(text.into())).await?;
-        }
-        let close = CloseFrame {
-            code,
-            reason: reason.into(),
-        };
-        sink.send(Message::Close(Some(close))).await?;
-        while let Some(Ok(_)) = stream.next().await {}
-        Ok::<(), axum::Error>(())
-    };
-    let _ = timeout(GOODBYE, farewell).await;
 }

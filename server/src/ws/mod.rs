@@ -3,6 +3,7 @@
 
 mod budget;
 mod connection;
+mod ending;
 #[cfg(test)]
 mod fuzz_tests;
 mod gate;
