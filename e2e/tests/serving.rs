@@ -51,7 +51,7 @@ async fn the_build_is_served_precompressed_with_a_spa_fallback() -> Result<()> {
     ensure!(raw.status == 200 && raw.header("content-encoding").is_none());
     ensure!(raw.body.starts_with(b"\0asm"), "/{wasm} is not wasm");
     ensure!(gz.body.len() < raw.body.len());
-    // Over HTTPS Chromium also takes brotli, which the build writes smaller still.
+    // Over HTTPS and from localhost Chromium takes brotli, which the build writes smaller still.
     let br = http::request(
         hyper::Method::GET,
         &server.url(&format!("/{wasm}")),

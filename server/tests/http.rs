@@ -178,7 +178,7 @@ async fn the_client_is_served_with_brotli_and_gzip_twins_and_an_spa_fallback() {
     assert_eq!(r.status, 200);
     assert_eq!(r.headers["content-encoding"], "gzip");
     assert!(r.headers["content-type"].contains("javascript"));
-    // What Chromium sends over HTTPS: brotli wins.
+    // What Chromium sends over HTTPS or to localhost: brotli wins.
     let r = http(
         server.addr,
         "GET",

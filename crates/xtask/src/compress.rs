@@ -3,7 +3,7 @@
 //!
 //! Compression happens once per build, so both are as small as they get: gzip by zopfli (every
 //! browser reads it; about 4.5 % smaller than zlib's best for our wasm) and brotli at quality 11
-//! (browsers ask for it over HTTPS, which is how the board is deployed).
+//! (browsers ask for it over HTTPS, which is how the board is deployed, and from localhost).
 
 use anyhow::{Context, Result};
 use std::num::NonZeroU64;

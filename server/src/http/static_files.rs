@@ -1,5 +1,5 @@
 //! The built client. Files come from `dist/` (brotli or gzip twins when the browser takes them;
-//! browsers ask for brotli only over HTTPS); any other path is a page of the single-page app, so it
+//! browsers ask for brotli over HTTPS and from localhost); any other path is a page of the single-page app, so it
 //! gets `index.html` with 200. Without a built client the server still runs and says what to do.
 
 use axum::Router;
