@@ -152,6 +152,7 @@ async fn the_client_is_served_with_brotli_and_gzip_twins_and_an_spa_fallback() {
     std::fs::write(dist.path().join("app.js"), "console.log('plain')").unwrap();
     std::fs::write(dist.path().join("app.js.gz"), b"\x1f\x8bfake-gzip").unwrap();
     std::fs::write(dist.path().join("app.js.br"), b"fake-brotli").unwrap();
+    std::fs::write(dist.path().join("app-0123456789.js"), "console.log('v1')").unwrap();
     let config = Config {
         dist: dist.path().to_owned(),
         ..Config::default()
@@ -162,6 +163,24 @@ async fn the_client_is_served_with_brotli_and_gzip_twins_and_an_spa_fallback() {
     assert_eq!(r.status, 200);
     assert!(r.body.contains("<title>koersbord</title>"));
     assert_security_headers(&r);
+    // The page is checked on every load; a file with a content hash in its name is kept a year.
+    assert_eq!(r.headers["cache-control"], "no-cache");
+    let r = server.http("GET", "/app-0123456789.js", None).await;
+    assert_eq!(r.body, "console.log('v1')");
+    assert_eq!(
+        r.headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let r = server.http("GET", "/app.js?v=0123456789", None).await;
+    assert_eq!(
+        r.headers["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    let r = server.http("GET", "/app.js", None).await;
+    assert_eq!(r.headers["cache-control"], "no-cache");
+    // The API keeps its own rule: nothing with a key in it is stored.
+    let r = server.http("POST", "/api/nothing-here", None).await;
+    assert_eq!(r.headers["cache-control"], "no-store");
     // A page of the app that is no file: index.html, with 200 so reloads work.
     let r = server.http("GET", "/r/abcdefghij", None).await;
     assert_eq!(r.status, 200);

@@ -6,7 +6,8 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::handler::HandlerWithoutStateExt;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use std::path::{Path, PathBuf};
 use tower_http::services::{ServeDir, ServeFile};
@@ -23,12 +24,50 @@ pub(crate) fn serve_client<S: Clone + Send + Sync + 'static>(
         let index = index.clone();
         async move { index_page(index, req).await }
     };
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(spa.into_service());
     router.fallback_service(
-        ServeDir::new(dist)
-            .precompressed_br()
-            .precompressed_gzip()
-            .fallback(spa.into_service()),
+        Router::new()
+            .fallback_service(files)
+            .layer(middleware::from_fn(cache_control)),
     )
+}
+
+/// Versioned files never change under their address: a browser keeps them for a year without
+/// asking again. Everything else (the page itself, above all) is checked on every load, so a new
+/// build is picked up at once, at the cost of a `304` when nothing changed.
+async fn cache_control(req: Request, next: Next) -> Response {
+    let value = if versioned(req.uri()) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let mut response = next.run(req).await;
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Whether `uri` names one version of a file: `cargo xtask build` puts a content hash in the names
+/// of the wasm, its glue and the boot script (`name-0123456789.js`, `name-0123456789_bg.wasm`) and
+/// `?v=HASH` on the links to everything else.
+fn versioned(uri: &Uri) -> bool {
+    if uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p.starts_with("v=")))
+    {
+        return true;
+    }
+    let name = uri.path().rsplit('/').next().unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 async fn index_page(index: PathBuf, req: Request) -> Response {
@@ -46,6 +85,34 @@ async fn index_page(index: PathBuf, req: Request) -> Response {
         Err(e) => {
             tracing::error!(error = %e, "cannot read index.html");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_and_v_queries_are_versioned() {
+        for uri in [
+            "/koersbord-frontend-89ad9600b3.js",
+            "/koersbord-frontend-89ad9600b3_bg.wasm",
+            "/boot-2eea1eca6e.js",
+            "/style.css?v=e2b4f7b47b",
+            "/favicon.svg?x=1&v=b52736088e",
+        ] {
+            assert!(versioned(&uri.parse().unwrap()), "{uri}");
+        }
+        for uri in [
+            "/",
+            "/index.html",
+            "/r/abcdefghij",
+            "/style.css",
+            "/koersbord-frontend.js",
+            "/name-notahexhash.js",
+        ] {
+            assert!(!versioned(&uri.parse().unwrap()), "{uri}");
         }
     }
 }
