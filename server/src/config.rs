@@ -106,6 +106,10 @@ pub struct Tuning {
     /// Join-code guesses per minute from one IP address (also the burst).
     #[arg(skip = Tuning::default().join_codes_per_min)]
     pub join_codes_per_min: f64,
+    /// Days a join code finds its session after the session was created; 0 turns codes off. The
+    /// join link keeps working. Fewer live codes make guessing one slower (docs/SECURITY.md).
+    #[arg(long = "join-code-days", env = "KOERSBORD_JOIN_CODE_DAYS", default_value_t = Tuning::default().join_code_days)]
+    pub join_code_days: u32,
     /// Sessions one client address may create per hour on average, and in a burst.
     #[arg(long = "sessions-per-hour", env = "KOERSBORD_SESSIONS_PER_HOUR", default_value_t = Tuning::default().sessions_per_hour)]
     pub sessions_per_hour: f64,
@@ -142,6 +146,8 @@ impl Default for Tuning {
             drags_per_sec: 60.0,
             drags_burst: 15.0,
             join_codes_per_min: 10.0,
+            // Sessions are prepared days or a few weeks ahead; the code is typed on the day.
+            join_code_days: 30,
             // Enough for a facilitator preparing a day of workshops; a script filling the disk
             // gets 20 an hour.
             sessions_per_hour: 20.0,
@@ -200,7 +206,7 @@ mod tests {
     }
 
     #[test]
-    fn the_load_test_caps_are_flags_and_the_rest_keep_their_defaults() {
+    fn the_load_test_caps_and_the_join_code_life_are_flags_and_the_rest_keep_their_defaults() {
         let c = Config::try_parse_from([
             "koersbord",
             "--max-sockets-per-address",
@@ -211,12 +217,15 @@ mod tests {
             "1000000",
             "--sessions-burst",
             "5000",
+            "--join-code-days",
+            "7",
         ])
         .unwrap();
         assert_eq!(c.tuning.address_connections, 30000);
         assert_eq!(c.tuning.room_connections, 40);
         assert_eq!(c.tuning.sessions_per_hour, 1_000_000.0);
         assert_eq!(c.tuning.sessions_burst, 5000.0);
+        assert_eq!(c.tuning.join_code_days, 7);
         let d = Tuning::default();
         assert_eq!(c.tuning.idle_timeout, d.idle_timeout);
         assert_eq!(c.tuning.messages_per_sec, d.messages_per_sec);

@@ -89,6 +89,24 @@ async fn bad_session_texts_get_the_rooms_typed_rejection() {
     );
 }
 
+/// `--join-code-days 0`: every code has expired, and answers exactly as an unknown one does.
+#[tokio::test]
+async fn an_expired_join_code_is_unknown() {
+    let mut config = Config::default();
+    config.tuning.join_code_days = 0;
+    let server = TestServer::with(config).await;
+    let s = server.create_session().await;
+    let r = server
+        .http(
+            "POST",
+            "/api/join-code",
+            Some(&format!(r#"{{"code":"{}"}}"#, s.join_code)),
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.body, r#"{"code":"unknown_code"}"#);
+}
+
 #[tokio::test]
 async fn join_codes_are_found_leniently_and_guessing_is_slowed_down() {
     let server = TestServer::start().await;

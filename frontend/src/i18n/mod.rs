@@ -97,7 +97,8 @@ texts! {
     HaveCode => "Heb je een code gekregen?", "Were you given a code?";
     CodePlaceholder => "bijv. K7M2QX", "e.g. K7M2QX";
     JoinWithCode => "Ga naar de sessie", "Go to the session";
-    UnknownCode => "Die code kennen we niet. Kijk hem nog eens na.", "We don't know that code. Please check it.";
+    UnknownCode => "Die code kennen we niet (meer). Kijk hem nog eens na, of vraag de begeleider om de link.",
+        "We don't know that code (any more). Please check it, or ask the facilitator for the link.";
     TooManyTries => "Te veel pogingen achter elkaar. Wacht een minuut en probeer het opnieuw.",
         "Too many attempts in a row. Wait a minute and try again.";
     TooManySessions => "Er zijn vanaf dit adres net veel sessies aangemaakt. Probeer het over een paar minuten opnieuw.",

@@ -139,7 +139,7 @@ pub(crate) async fn join_code(
         .map_err(ApiError::SlowDown)?;
     let request = body(request)?;
     app.rooms
-        .find_code(&request.code)
+        .find_code(&request.code, app.config.tuning.join_code_days)
         .await?
         .map(Json)
         .ok_or(ApiError::UnknownCode)

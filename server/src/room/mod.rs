@@ -221,13 +221,19 @@ impl Rooms {
         self.live.get(id).map(|r| r.clone())
     }
 
-    /// The room behind a typed join code, live or stored.
-    pub async fn find_code(&self, typed: &str) -> Result<Option<JoinCodeFound>, StoreError> {
+    /// The room behind a typed join code, live or stored, if its session is at most `days` old.
+    /// An expired code answers as an unknown one: a guesser learns nothing from it.
+    pub async fn find_code(
+        &self,
+        typed: &str,
+        days: u32,
+    ) -> Result<Option<JoinCodeFound>, StoreError> {
         let code = keys::normalize_join_code(typed);
-        if code.len() != keys::JOIN_CODE_LEN {
+        if code.len() != keys::JOIN_CODE_LEN || days == 0 {
             return Ok(None);
         }
-        let found = self.store.find_code(&code).await?;
+        let since = hub::now_ms().saturating_sub(u64::from(days) * 24 * 60 * 60 * 1000);
+        let found = self.store.find_code(&code, since).await?;
         Ok(found.map(|(room, join_key)| JoinCodeFound { room, join_key }))
     }
 

@@ -162,13 +162,22 @@ impl Store {
         self.read(move |conn| load_room(conn, &room)).await
     }
 
-    /// The room and join key behind a (normalised) join code.
-    pub async fn find_code(&self, code: &str) -> Result<Option<(String, String)>, StoreError> {
+    /// The room and join key behind a (normalised) join code, if its session was created at or
+    /// after `created_since_ms`.
+    pub async fn find_code(
+        &self,
+        code: &str,
+        created_since_ms: u64,
+    ) -> Result<Option<(String, String)>, StoreError> {
         let code = code.to_owned();
         self.read(move |conn| {
             let found = conn
-                .prepare_cached("SELECT room, join_key FROM sessions WHERE join_code = ?1")?
-                .query_row(params![code], |r| Ok((r.get(0)?, r.get(1)?)))
+                .prepare_cached(
+                    "SELECT room, join_key FROM sessions WHERE join_code = ?1 AND created_at >= ?2",
+                )?
+                .query_row(params![code, created_since_ms as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
                 .optional()?;
             Ok(found)
         })

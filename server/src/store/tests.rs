@@ -55,11 +55,28 @@ async fn a_session_its_events_and_keys_survive_reopening() {
     assert_eq!(room.events, vec![event(1), event(2), event(3)]);
     assert_eq!(room.participant_keys, vec![("pk".into(), ParticipantId(1))]);
     assert_eq!(
-        store.find_code("AAAAAA").await.unwrap(),
+        store.find_code("AAAAAA", 0).await.unwrap(),
         Some(("r1".into(), "j-r1".into()))
     );
     assert!(store.load_room("nope").await.unwrap().is_none());
-    assert!(store.find_code("BBBBBB").await.unwrap().is_none());
+    assert!(store.find_code("BBBBBB", 0).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_join_code_finds_only_a_session_created_since_the_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _writer) = open(&dir).await;
+    let s = session("r1", "AAAAAA");
+    let created = s.created_at_ms;
+    assert!(store.create_session(s).await.unwrap());
+    assert!(store.find_code("AAAAAA", created).await.unwrap().is_some());
+    assert!(
+        store
+            .find_code("AAAAAA", created + 1)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -70,7 +87,7 @@ async fn a_taken_join_code_or_room_id_is_refused_and_nothing_of_it_stored() {
     assert!(!store.create_session(session("r2", "AAAAAA")).await.unwrap());
     assert!(!store.create_session(session("r1", "CCCCCC")).await.unwrap());
     assert!(store.load_room("r2").await.unwrap().is_none());
-    assert!(store.find_code("CCCCCC").await.unwrap().is_none());
+    assert!(store.find_code("CCCCCC", 0).await.unwrap().is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
