@@ -5,8 +5,8 @@ use crate::plan::{AMBITION, GOALS, INSIGHT_DRIVES, TITLE};
 use anyhow::{Result, ensure};
 use koersbord_e2e::page::{join, tid, wait_phase, wait_text_content};
 use koersbord_e2e::remote::send_commands;
-use koersbord_e2e::{Harness, Viewport};
-use koersbord_shared::protocol::room_link;
+use koersbord_e2e::{Browser, Harness, Viewport};
+use koersbord_shared::protocol::{SessionCreated, room_link};
 use koersbord_shared::room::{Command, Need};
 use koersbord_shared::{Board, Drive, Phase};
 
@@ -30,9 +30,10 @@ const STICKING_OUT: &str = r#"
     };
 "#;
 
-/// The facilitator's commands that lead to Inzicht naar Actie with one insight card.
-fn to_actions_with_an_insight() -> [Command; 3] {
-    [
+/// The facilitator, over the protocol, writes one insight card in Drijfveren and moves on to
+/// Inzicht naar Actie; returns once `browser` shows the action form and the card.
+async fn to_actions_with_an_insight(browser: &Browser, session: &SessionCreated) -> Result<()> {
+    let steps = [
         Command::GoToPhase {
             phase: Phase::Drives,
         },
@@ -43,7 +44,23 @@ fn to_actions_with_an_insight() -> [Command; 3] {
         Command::GoToPhase {
             phase: Phase::Actions,
         },
-    ]
+    ];
+    let out = send_commands(
+        browser,
+        &session.room,
+        &session.facilitator_key,
+        None,
+        &steps,
+    )
+    .await?;
+    ensure!(
+        out.replies.iter().all(|r| r["type"] == "ack"),
+        "the facilitator's commands: {:?}",
+        out.replies
+    );
+    wait_phase(&[browser], "actions").await?;
+    browser.wait_for(&tid("action-form")).await?;
+    wait_text_content(browser, &tid("insight-text-1"), INSIGHT_DRIVES).await
 }
 
 /// A participant's phone in the actions step, once an insight card exists, does not scroll
@@ -53,22 +70,7 @@ pub async fn action_form_fits(h: Harness) -> Result<()> {
     let phone = h.browser("phone", Viewport::PHONE).await?;
     let link = koersbord_shared::protocol::room_link(&session.room, &session.join_key);
     join(&phone, &link, "Bram", "management").await?;
-    let out = send_commands(
-        &phone,
-        &session.room,
-        &session.facilitator_key,
-        None,
-        &to_actions_with_an_insight(),
-    )
-    .await?;
-    ensure!(
-        out.replies.iter().all(|r| r["type"] == "ack"),
-        "the facilitator's commands: {:?}",
-        out.replies
-    );
-    wait_phase(&[&phone], "actions").await?;
-    phone.wait_for(&tid("action-form")).await?;
-    wait_text_content(&phone, &tid("insight-text-1"), INSIGHT_DRIVES).await?;
+    to_actions_with_an_insight(&phone, &session).await?;
     let seen = phone.js(STICKING_OUT).await?;
     ensure!(
         seen["page"] == seen["screen"] && seen["layout"] == seen["screen"],
@@ -130,22 +132,7 @@ pub async fn facilitator_forms_fit(h: Harness) -> Result<()> {
         .goto(&room_link(&session.room, &session.facilitator_key))
         .await?;
     laptop.wait_for(&tid("facilitator-panel")).await?;
-    let out = send_commands(
-        &laptop,
-        &session.room,
-        &session.facilitator_key,
-        None,
-        &to_actions_with_an_insight(),
-    )
-    .await?;
-    ensure!(
-        out.replies.iter().all(|r| r["type"] == "ack"),
-        "the facilitator's commands: {:?}",
-        out.replies
-    );
-    wait_phase(&[&laptop], "actions").await?;
-    laptop.wait_for(&tid("action-form")).await?;
-    wait_text_content(&laptop, &tid("insight-text-1"), INSIGHT_DRIVES).await?;
+    to_actions_with_an_insight(&laptop, &session).await?;
     let seen = laptop.js(CRAMPED).await?;
     ensure!(
         seen["fields"].as_u64().is_some_and(|n| n >= 4),
