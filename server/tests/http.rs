@@ -92,17 +92,9 @@ async fn bad_session_texts_get_the_rooms_typed_rejection() {
 /// `--join-code-days 0`: every code has expired, and answers exactly as an unknown one does.
 #[tokio::test]
 async fn an_expired_join_code_is_unknown() {
-    let mut config = Config::default();
-    config.tuning.join_code_days = 0;
-    let server = TestServer::with(config).await;
+    let server = TestServer::with_tuning(|t| t.join_code_days = 0).await;
     let s = server.create_session().await;
-    let r = server
-        .http(
-            "POST",
-            "/api/join-code",
-            Some(&format!(r#"{{"code":"{}"}}"#, s.join_code)),
-        )
-        .await;
+    let r = server.lookup_code(&s.join_code).await;
     assert_eq!(r.status, 404);
     assert_eq!(r.body, r#"{"code":"unknown_code"}"#);
 }
@@ -116,37 +108,21 @@ async fn join_codes_are_found_leniently_and_guessing_is_slowed_down() {
         &s.join_code[..3].to_lowercase(),
         &s.join_code[3..]
     );
-    let r = server
-        .http(
-            "POST",
-            "/api/join-code",
-            Some(&format!(r#"{{"code":"{typed}"}}"#)),
-        )
-        .await;
+    let r = server.lookup_code(&typed).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let found: JoinCodeFound = serde_json::from_str(&r.body).unwrap();
     assert_eq!(found.room, s.room);
     assert_eq!(found.join_key, s.join_key);
 
-    let r = server
-        .http("POST", "/api/join-code", Some(r#"{"code":"ZZZZZZ"}"#))
-        .await;
+    let r = server.lookup_code("ZZZZZZ").await;
     assert_eq!(r.status, 404);
     assert_eq!(r.body, r#"{"code":"unknown_code"}"#);
     // Ten guesses a minute per address: two were used, eight remain.
     for _ in 0..8 {
-        let r = server
-            .http("POST", "/api/join-code", Some(r#"{"code":"ZZZZZZ"}"#))
-            .await;
+        let r = server.lookup_code("ZZZZZZ").await;
         assert_eq!(r.status, 404);
     }
-    let r = server
-        .http(
-            "POST",
-            "/api/join-code",
-            Some(&format!(r#"{{"code":"{}"}}"#, s.join_code)),
-        )
-        .await;
+    let r = server.lookup_code(&s.join_code).await;
     assert_eq!(r.status, 429);
     assert_eq!(r.body, r#"{"code":"slow_down"}"#);
 }
@@ -354,9 +330,7 @@ async fn creating_sessions_is_limited_per_address() {
         assert!((170..=180).contains(&retry), "{retry}");
     }
     // Guessing join codes has its own budget.
-    let r = server
-        .http("POST", "/api/join-code", Some(r#"{"code":"ZZZZZZ"}"#))
-        .await;
+    let r = server.lookup_code("ZZZZZZ").await;
     assert_eq!(r.status, 404);
 }
 

@@ -49,13 +49,7 @@ async fn no_key_reaches_the_log_even_at_trace_level() {
     let (anna, _, anna_key) = server.joined(&s, "Anna", Side::Network).await;
     drop(anna);
     let (anna, _) = server.hello(&s.room, &s.join_key, Some(&anna_key)).await;
-    let r = server
-        .http(
-            "POST",
-            "/api/join-code",
-            Some(&format!(r#"{{"code":"{}"}}"#, s.join_code)),
-        )
-        .await;
+    let r = server.lookup_code(&s.join_code).await;
     assert_eq!(r.status, 200);
     // Keys that are wrong are secrets too (a typo of a real one, another room's).
     let other = server.create_session().await;

@@ -55,13 +55,7 @@ async fn after_a_restart_every_key_and_the_join_code_work_and_nothing_is_lost() 
     let server = server.restart().await;
     assert_eq!(server.monitor.live_rooms(), 0, "rooms load on first use");
     // The join code is found in the store, without loading the room.
-    let r = server
-        .http(
-            "POST",
-            "/api/join-code",
-            Some(&format!(r#"{{"code":"{}"}}"#, s.join_code.to_lowercase())),
-        )
-        .await;
+    let r = server.lookup_code(&s.join_code.to_lowercase()).await;
     assert_eq!(r.status, 200, "{}", r.body);
     let found: JoinCodeFound = serde_json::from_str(&r.body).unwrap();
     assert_eq!(
@@ -148,13 +142,7 @@ async fn join_codes_stay_unique_and_found_across_restarts() {
     assert_eq!(codes.len(), sessions.len());
     let server = server.restart().await;
     for s in sessions.iter().step_by(7) {
-        let r = server
-            .http(
-                "POST",
-                "/api/join-code",
-                Some(&format!(r#"{{"code":"{}"}}"#, s.join_code)),
-            )
-            .await;
+        let r = server.lookup_code(&s.join_code).await;
         let found: JoinCodeFound = serde_json::from_str(&r.body).unwrap();
         assert_eq!(found.room, s.room);
     }

@@ -113,6 +113,12 @@ impl TestServer {
         http(self.addr, method, path, &[], body).await
     }
 
+    /// `POST /api/join-code` with `code` as typed.
+    pub async fn lookup_code(&self, code: &str) -> HttpResponse {
+        let body = serde_json::json!({ "code": code }).to_string();
+        self.http("POST", "/api/join-code", Some(&body)).await
+    }
+
     pub async fn create_session(&self) -> SessionCreated {
         create_session(self.addr).await
     }
