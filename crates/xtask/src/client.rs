@@ -1,7 +1,7 @@
 //! `cargo xtask build`: the wasm client into `dist/`.
 //!
 //! 1. check that Cargo.lock pins one wasm-bindgen version for the library and the CLI support;
-//! 2. make sure the `wasm32-unknown-unknown` target is installed;
+//! 2. (the `wasm32-unknown-unknown` target is ensured by the stage before, see `plan.rs`)
 //! 3. `cargo build -p koersbord-frontend --target wasm32-unknown-unknown --profile wasm-release`
 //!    (`.cargo/config.toml` adds `--cfg erase_components` for this target: Leptos type-erases views);
 //! 4. wasm-bindgen (as a library, `--target web`) into `dist/koersbord-frontend-HASH{.js,_bg.wasm}`;
@@ -12,16 +12,15 @@
 //! Everything but `index.html` (and the unversioned names of static files) carries a content hash
 //! in its name or URL, so the server may cache it forever.
 
+use crate::toolchain::WASM_TARGET;
 use crate::util::{self, cargo, run};
 use crate::{compress, html, lockfile};
 use anyhow::{Context, Result, bail};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
 
 pub const PACKAGE: &str = "koersbord-frontend";
-pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const PROFILE: &str = "wasm-release";
 
 /// Builds the client into `dist/` and returns that directory (absolute).
@@ -31,7 +30,6 @@ pub fn build() -> Result<PathBuf> {
 
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
     let bindgen_version = lockfile::check_bindgen(&lock)?;
-    ensure_wasm_target()?;
 
     run(cargo([
         "build",
@@ -104,26 +102,6 @@ pub fn build() -> Result<PathBuf> {
         dist.display()
     );
     Ok(dist)
-}
-
-/// Installs `wasm32-unknown-unknown` with rustup when the toolchain lacks it.
-fn ensure_wasm_target() -> Result<()> {
-    let output = Command::new("rustup")
-        .args(["target", "list", "--installed"])
-        .output();
-    let output = match output {
-        Ok(output) if output.status.success() => output,
-        _ => bail!(
-            "`rustup target list --installed` failed: is rustup installed? The client needs the \
-             {WASM_TARGET} target of the toolchain (`rustup target add {WASM_TARGET}`)"
-        ),
-    };
-    let installed = String::from_utf8_lossy(&output.stdout);
-    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
-        return Ok(());
-    }
-    println!("the {WASM_TARGET} target is missing: installing it");
-    run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
 }
 
 /// Copies `frontend/static/**` into `dist/`; returns (URL path, content hash) of each file.

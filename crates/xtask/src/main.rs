@@ -2,15 +2,24 @@
 //!
 //! - `cargo xtask build`: the wasm client into `dist/` (see `client.rs`).
 //! - `cargo xtask serve [server args...]`: build the client, run the server on it.
+//! - `cargo xtask dist`: one self-contained release binary with the client embedded.
 //! - `cargo xtask test [-- test args...]`: lint, build, every test, the browser tests included.
+//!
+//! Each command's stages and the tools they need are in `plan.rs`: whatever a stage uses from
+//! outside the workspace (rustup's wasm target, rustfmt, clippy, Chromium) is ensured first.
 
 mod browser;
 mod client;
 mod compress;
+mod dist;
 mod html;
 mod lockfile;
+mod plan;
+mod report;
 mod serve;
+mod stages;
 mod test;
+mod toolchain;
 mod util;
 
 use std::process::ExitCode;
@@ -22,6 +31,8 @@ commands:
   build                  build the wasm client into dist/ (wasm-bindgen, index.html, gzip, brotli)
   serve [server args]    build the client, then run the server on it (release build);
                          args go to the server, e.g. `cargo xtask serve --port 3000`
+  dist                   one self-contained release binary, target/release/koersbord, with
+                         the client embedded: copy it anywhere and run it
   test [-- test args]    lint (fmt, clippy), build client and server, run every test
                          including the browser tests; args after `--` go to the test binaries
   help                   this text
@@ -33,12 +44,10 @@ fn main() -> ExitCode {
     let command = args.next();
     let rest: Vec<String> = args.collect();
     let result = match command.as_deref() {
-        Some("build") => {
-            util::header("build the client (wasm)");
-            client::build().map(|_| ())
-        }
-        Some("serve") => serve::serve(&rest),
-        Some("test") => test::test(&rest),
+        Some("build") => stages::run_plan("build", plan::BUILD, &rest),
+        Some("dist") => stages::run_plan("dist", plan::DIST, &rest),
+        Some("serve") => stages::run_plan("serve", plan::SERVE, &rest),
+        Some("test") => stages::run_plan("test", plan::TEST, &rest),
         None | Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,24 +1,23 @@
-//! `cargo xtask serve [server args...]`: build the client, then run the server (release) on it.
+//! The last stage of `cargo xtask serve [server args...]`: the server (release) on the client just
+//! built.
 
-use crate::client;
 use crate::util::{self, cargo};
 use anyhow::{Context, Result};
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::Stdio;
 
 /// The line the server prints once it listens.
 const LISTENING: &str = "koersbord listening on ";
 
-pub fn serve(args: &[String]) -> Result<()> {
-    util::header("build the client (wasm)");
-    let dist = client::build()?;
-    util::header("serve");
+/// Runs the release server on the client in `dist` (the last stage of `plan::SERVE`).
+pub fn serve(dist: &Path, args: &[String]) -> Result<()> {
     let mut cmd = cargo(["run", "--release", "-p", "koersbord-server", "--"]);
     let has_dist = args
         .iter()
         .any(|a| a == "--dist" || a.starts_with("--dist="));
     if !has_dist {
-        cmd.arg("--dist").arg(&dist);
+        cmd.arg("--dist").arg(dist);
     }
     cmd.args(args).stdout(Stdio::piped());
     println!("$ {}", util::show(&cmd));

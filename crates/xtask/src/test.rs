@@ -1,86 +1,29 @@
-//! `cargo xtask test [-- test args]`: everything CI checks, in fail-fast order.
+//! The parts of `cargo xtask test [-- test args]`, everything CI checks, run in fail-fast order by
+//! `stages.rs` after `plan::TEST`:
 //!
-//! 1. lint: `cargo fmt --check`, clippy on the native crates, clippy on the client for wasm32;
-//! 2. the browser (Chromium + chromedriver, installed with apt when missing and we are root);
-//! 3. build the client into `dist/`, the tests and the server binary;
-//! 4. `cargo test --workspace` (the client's unit tests natively), with `KOERSBORD_BIN` and
-//!    `KOERSBORD_DIST` set so the e2e tests run the binary and client just built.
+//! 1. ensure the toolchain's lint tools and wasm32 target, and the browser (Chromium +
+//!    chromedriver, installed with apt when missing and we are root);
+//! 2. lint: `cargo fmt --check`, clippy on the native crates, clippy on the client for wasm32;
+//! 3. build the client into `dist/`, the release binary with it embedded, the tests and the debug
+//!    server binary;
+//! 4. `cargo test --workspace` (the client's unit tests natively), with `KOERSBORD_BIN`,
+//!    `KOERSBORD_DIST` and `KOERSBORD_RELEASE_BIN` set so the e2e tests run what was just built.
 
-use crate::browser;
-use crate::client::{self, PACKAGE, WASM_TARGET};
 use crate::util::{self, cargo, run};
 use anyhow::{Context, Result};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::Stdio;
-use std::time::{Duration, Instant};
 
 pub const SERVER_PACKAGE: &str = "koersbord-server";
 pub const SERVER_BIN: &str = "koersbord";
-
-const STAGES: [&str; 7] = [
-    "lint: rustfmt",
-    "lint: clippy (native)",
-    "lint: clippy (client, wasm32)",
-    "browser: chromium + chromedriver",
-    "build: client",
-    "build: server and tests",
-    "test: cargo test",
-];
-
-pub fn test(args: &[String]) -> Result<()> {
-    let test_args: Vec<&String> = args.iter().skip_while(|a| *a == "--").collect();
-    let start = Instant::now();
-    let mut report = Report::default();
-    let outcome = stages(&mut report, &test_args);
-    report.print(start.elapsed(), outcome.is_ok());
-    outcome
-}
-
-fn stages(report: &mut Report, test_args: &[&String]) -> Result<()> {
-    report.stage(STAGES[0], || run(cargo(["fmt", "--all", "--", "--check"])))?;
-    report.stage(STAGES[1], || {
-        run(cargo([
-            "clippy",
-            "--workspace",
-            "--exclude",
-            PACKAGE,
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]))
-    })?;
-    report.stage(STAGES[2], || {
-        run(cargo([
-            "clippy",
-            "-p",
-            PACKAGE,
-            "--target",
-            WASM_TARGET,
-            "--",
-            "-D",
-            "warnings",
-        ]))
-    })?;
-    report.stage(STAGES[3], browser::ensure)?;
-    let dist = report.stage(STAGES[4], client::build)?;
-    let bin = util::target_dir().join("debug").join(SERVER_BIN);
-    report.stage(STAGES[5], || build_server_and_tests(&bin))?;
-    let mut totals = Totals::default();
-    let outcome = report.stage(STAGES[6], || {
-        cargo_test(&bin, &dist, test_args, &mut totals)
-    });
-    report.totals = Some(totals);
-    outcome
-}
 
 /// Builds the tests, and the server binary with them: in the same cargo invocation as the tests,
 /// so dependencies are built once, with the features the tests unify (`cargo build -p
 /// koersbord-server` alone would resolve features differently and build tokio, axum, ... again).
 /// The server's integration tests (`server/tests/`) make cargo build and refresh its binary; without
 /// them, build it alone.
-fn build_server_and_tests(bin: &Path) -> Result<()> {
+pub fn build_server_and_tests(bin: &Path) -> Result<()> {
     run(cargo(["test", "--workspace", "--no-run"]))?;
     if !util::root().join("server/tests").is_dir() || !bin.is_file() {
         run(cargo(["build", "-p", SERVER_PACKAGE, "--bin", SERVER_BIN]))?;
@@ -88,16 +31,31 @@ fn build_server_and_tests(bin: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The server binaries the e2e tests run.
+#[derive(Clone, Copy)]
+pub struct Binaries<'a> {
+    pub debug: &'a Path,
+    pub release: Option<&'a Path>,
+}
+
 /// `cargo test`, its output passed through line by line and its `test result:` lines added up.
-fn cargo_test(bin: &Path, dist: &Path, args: &[&String], totals: &mut Totals) -> Result<()> {
+pub fn cargo_test(
+    bins: Binaries,
+    dist: &Path,
+    args: &[&String],
+    totals: &mut Totals,
+) -> Result<()> {
     // The client's own unit tests (routes, geometry, texts) run natively here too.
     let mut cmd = cargo(["test", "--workspace", "--no-fail-fast"]);
     if !args.is_empty() {
         cmd.arg("--").args(args);
     }
-    cmd.env("KOERSBORD_BIN", bin)
+    cmd.env("KOERSBORD_BIN", bins.debug)
         .env("KOERSBORD_DIST", dist)
         .stdout(Stdio::piped());
+    if let Some(release) = bins.release {
+        cmd.env("KOERSBORD_RELEASE_BIN", release);
+    }
     // A failing test's anyhow error should read as a message, not as 60 frames of backtrace
     // (RUST_BACKTRACE=1 still gives panics theirs).
     if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
@@ -105,7 +63,7 @@ fn cargo_test(bin: &Path, dist: &Path, args: &[&String], totals: &mut Totals) ->
     }
     println!(
         "$ KOERSBORD_BIN={} KOERSBORD_DIST={} {}",
-        bin.display(),
+        bins.debug.display(),
         dist.display(),
         util::show(&cmd)
     );
@@ -150,44 +108,6 @@ impl Totals {
                 _ => {}
             }
         }
-    }
-}
-
-#[derive(Default)]
-struct Report {
-    done: Vec<(&'static str, bool, Duration)>,
-    totals: Option<Totals>,
-}
-
-impl Report {
-    fn stage<T>(&mut self, name: &'static str, f: impl FnOnce() -> Result<T>) -> Result<T> {
-        let index = STAGES.iter().position(|s| *s == name).map_or(0, |i| i + 1);
-        util::header(&format!("[{index}/{}] {name}", STAGES.len()));
-        let start = Instant::now();
-        let result = f();
-        self.done.push((name, result.is_ok(), start.elapsed()));
-        result.with_context(|| format!("stage `{name}` failed"))
-    }
-
-    fn print(&self, elapsed: Duration, ok: bool) {
-        util::header("summary");
-        for name in STAGES {
-            match self.done.iter().find(|(n, ..)| *n == name) {
-                Some((_, true, took)) => println!("  ok      {name:34} {}", util::duration(*took)),
-                Some((_, false, took)) => {
-                    println!("  FAILED  {name:34} {}", util::duration(*took))
-                }
-                None => println!("  -       {name:34} not run"),
-            }
-        }
-        if let Some(t) = self.totals {
-            println!(
-                "  tests: {} passed, {} failed, {} ignored ({} test binaries)",
-                t.passed, t.failed, t.ignored, t.binaries
-            );
-        }
-        let verdict = if ok { "ok" } else { "FAILED" };
-        println!("xtask test: {verdict} in {}", util::duration(elapsed));
     }
 }
 
