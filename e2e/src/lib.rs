@@ -242,13 +242,22 @@ where
     F: FnOnce(Harness) -> Fut,
     Fut: Future<Output = Result<()>> + Send + 'static,
 {
+    run_with(name, ServerOptions::default(), test)
+}
+
+/// [`run`] with a server started with `options`.
+pub fn run_with<F, Fut>(name: &str, options: ServerOptions, test: F) -> Result<()>
+where
+    F: FnOnce(Harness) -> Fut,
+    Fut: Future<Output = Result<()>> + Send + 'static,
+{
     let _turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let harness = Harness::start(name).await?;
+        let harness = Harness::start_with(name, options).await?;
         let mut outcome = tokio::spawn(test(harness.clone())).await;
         let crashes = harness.crashes().await;
         if !crashes.is_empty() {

@@ -73,6 +73,21 @@ fn build_server() -> Result<PathBuf> {
     Ok(bin)
 }
 
+/// The self-contained release binary `cargo xtask dist` builds (the client embedded):
+/// `KOERSBORD_RELEASE_BIN`, else `target/release/koersbord`.
+pub fn release_bin() -> Result<PathBuf> {
+    let bin = std::env::var_os("KOERSBORD_RELEASE_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("release").join("koersbord"));
+    if !bin.is_file() {
+        bail!(
+            "no release binary at {}: run `cargo xtask dist` first (`cargo xtask test` does it)",
+            bin.display()
+        );
+    }
+    Ok(bin)
+}
+
 /// Chromium: `CHROMIUM`, else `/usr/bin/chromium`.
 pub fn chromium() -> PathBuf {
     std::env::var_os("CHROMIUM").map_or_else(|| "/usr/bin/chromium".into(), PathBuf::from)

@@ -22,6 +22,10 @@ pub struct ServerOptions {
     /// Added after `--port` and `--dist`.
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
+    /// Run this binary instead, copied alone into the empty data directory and started there as
+    /// an operator would: no `--dist`, no `--db`, no `KOERSBORD_DIST`; it serves what it carries
+    /// and keeps its database beside itself.
+    pub alone: Option<PathBuf>,
 }
 
 /// A running `koersbord` process, killed (with its process group) on drop. It runs in a fresh
@@ -46,17 +50,27 @@ impl Server {
     }
 
     pub fn start_with(options: ServerOptions) -> Result<Server> {
+        let data_dir = tempfile::Builder::new()
+            .prefix("koersbord-e2e-server-")
+            .tempdir()?;
+        let (bin, dist) = match &options.alone {
+            Some(bin) => {
+                let copy = data_dir.path().join("koersbord");
+                std::fs::copy(bin, &copy)
+                    .with_context(|| format!("copying {} alone", bin.display()))?;
+                (copy, PathBuf::new())
+            }
+            None => (paths::server_bin()?, paths::dist()?),
+        };
         let mut server = Server {
             group: None,
             base: String::new(),
             port: 0,
-            bin: paths::server_bin()?,
-            dist: paths::dist()?,
+            bin,
+            dist,
             options,
             log: Arc::default(),
-            data_dir: tempfile::Builder::new()
-                .prefix("koersbord-e2e-server-")
-                .tempdir()?,
+            data_dir,
         };
         server.launch(0)?;
         Ok(server)
@@ -127,15 +141,18 @@ impl Server {
 
     fn launch(&mut self, port: u16) -> Result<()> {
         let mut cmd = Command::new(&self.bin);
-        cmd.arg("--port")
-            .arg(port.to_string())
-            .arg("--dist")
-            .arg(&self.dist)
-            // Each server keeps its sessions in its own data directory, so a restart finds them
-            // and no test sees another's.
-            .arg("--db")
-            .arg(self.data_dir.path().join("koersbord.sqlite3"))
-            .args(&self.options.args)
+        cmd.arg("--port").arg(port.to_string());
+        if self.options.alone.is_some() {
+            cmd.env_remove("KOERSBORD_DIST");
+        } else {
+            cmd.arg("--dist")
+                .arg(&self.dist)
+                // Each server keeps its sessions in its own data directory, so a restart finds
+                // them and no test sees another's.
+                .arg("--db")
+                .arg(self.data_dir.path().join("koersbord.sqlite3"));
+        }
+        cmd.args(&self.options.args)
             .env_remove("KOERSBORD_BIND")
             .env_remove("KOERSBORD_DB")
             .envs(self.options.env.iter().map(|(k, v)| (k, v)))

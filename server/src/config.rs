@@ -6,21 +6,26 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// The koersbord server: live rooms over WebSocket, and the built client.
+/// The koersbord server: live rooms over WebSocket, and the built client. Without a command it
+/// serves.
 #[derive(Clone, Debug, Parser)]
 #[command(name = "koersbord", version, about)]
 pub struct Config {
+    #[command(subcommand)]
+    pub command: Option<Task>,
+
     /// Address to listen on.
-    #[arg(long, env = "KOERSBORD_BIND", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    #[arg(long, global = true, env = "KOERSBORD_BIND", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
     pub bind: IpAddr,
 
     /// Port to listen on; 0 picks a free one (the start-up line tells which).
-    #[arg(long, env = "KOERSBORD_PORT", default_value_t = 8080)]
+    #[arg(long, global = true, env = "KOERSBORD_PORT", default_value_t = 8080)]
     pub port: u16,
 
-    /// Directory of the built client (index.html, wasm, js, with `.gz` twins).
-    #[arg(long, env = "KOERSBORD_DIST", default_value = "dist")]
-    pub dist: PathBuf,
+    /// Directory of the built client (index.html, wasm, js, with `.br` and `.gz` twins). Without
+    /// it: the client built into this binary (`cargo xtask dist`), else `dist/`.
+    #[arg(long, env = "KOERSBORD_DIST")]
+    pub dist: Option<PathBuf>,
 
     /// Extra origins allowed to open a WebSocket (e.g. `https://board.example.org`), besides the
     /// server's own host. Needed behind a proxy that rewrites the Host header.
@@ -33,7 +38,7 @@ pub struct Config {
 
     /// The SQLite file that keeps every session; created if missing. Default: `koersbord.sqlite3`
     /// beside the executable.
-    #[arg(long, env = "KOERSBORD_DB")]
+    #[arg(long, global = true, env = "KOERSBORD_DB")]
     pub db: Option<PathBuf>,
 
     /// Addresses of reverse proxies in front of this server (e.g. `127.0.0.1`). A request from one
@@ -51,7 +56,31 @@ pub struct Config {
     pub tuning: Tuning,
 }
 
+/// What the binary does besides serving; each works on the same `--db` as the server.
+#[derive(Clone, Debug, PartialEq, Eq, clap::Subcommand)]
+pub enum Task {
+    /// Serve the board (what no command does too).
+    Serve,
+    /// Copy the database to a new file while the server runs: one consistent snapshot.
+    Backup {
+        /// The new file; it must not exist yet.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Check the database: SQLite's integrity check, and every session replayed to a sound
+    /// state. Exits non-zero on any problem; changes nothing.
+    Check,
+    /// Ask the server on `--bind`/`--port` whether it answers (`/healthz`): exit 0 if so. For a
+    /// container's health check, which has no curl.
+    Healthcheck,
+}
+
 impl Config {
+    /// Where the client comes from: `--dist`, else what this binary carries, else `dist/`.
+    pub fn client(&self) -> crate::http::ClientSource {
+        crate::http::ClientSource::choose(self.dist.as_deref())
+    }
+
     /// Where the database lives: `--db`, else beside the executable.
     pub fn db_path(&self) -> anyhow::Result<PathBuf> {
         match &self.db {
@@ -65,9 +94,10 @@ impl Default for Config {
     /// The same values as the command line without flags, but never read from the environment.
     fn default() -> Self {
         Config {
+            command: None,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 8080,
-            dist: PathBuf::from("dist"),
+            dist: None,
             allow_origins: Vec::new(),
             db: None,
             trusted_proxies: Vec::new(),
@@ -190,7 +220,7 @@ mod tests {
         .unwrap();
         assert_eq!(c.port, 0);
         assert_eq!(c.bind.to_string(), "0.0.0.0");
-        assert_eq!(c.dist, PathBuf::from("/srv/dist"));
+        assert_eq!(c.dist, Some(PathBuf::from("/srv/dist")));
         assert_eq!(c.allow_origins, ["https://a.example", "https://b.example"]);
         assert_eq!(
             c.db_path().unwrap(),
@@ -230,6 +260,37 @@ mod tests {
         assert_eq!(c.tuning.idle_timeout, d.idle_timeout);
         assert_eq!(c.tuning.messages_per_sec, d.messages_per_sec);
         assert_eq!(c.tuning.room_idle, d.room_idle);
+    }
+
+    #[test]
+    fn the_maintenance_commands_take_the_database_flag_before_or_after_them() {
+        let c = Config::try_parse_from([
+            "koersbord",
+            "backup",
+            "--to",
+            "/b/copy.sqlite3",
+            "--db",
+            "/a/db",
+        ])
+        .unwrap();
+        assert_eq!(
+            c.command,
+            Some(Task::Backup {
+                to: "/b/copy.sqlite3".into()
+            })
+        );
+        assert_eq!(c.db, Some(PathBuf::from("/a/db")));
+        let c = Config::try_parse_from(["koersbord", "--db", "/a/db", "check"]).unwrap();
+        assert_eq!(
+            (c.command, c.db),
+            (Some(Task::Check), Some(PathBuf::from("/a/db")))
+        );
+        assert!(
+            Config::try_parse_from(["koersbord", "backup"]).is_err(),
+            "--to is required"
+        );
+        let c = Config::try_parse_from(["koersbord", "healthcheck", "--port", "9000"]).unwrap();
+        assert_eq!((c.command, c.port), (Some(Task::Healthcheck), 9000));
     }
 
     #[test]

@@ -148,7 +148,7 @@ async fn the_client_is_served_with_brotli_and_gzip_twins_and_an_spa_fallback() {
     std::fs::write(dist.path().join("app.js.br"), b"fake-brotli").unwrap();
     std::fs::write(dist.path().join("app-0123456789.js"), "console.log('v1')").unwrap();
     let config = Config {
-        dist: dist.path().to_owned(),
+        dist: Some(dist.path().to_owned()),
         ..Config::default()
     };
     let server = TestServer::with(config).await;
@@ -238,7 +238,7 @@ async fn every_kind_of_response_carries_the_security_headers() {
     std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
     std::fs::write(dist.path().join("app.js"), "export {}").unwrap();
     let mut config = common::test_config();
-    config.dist = dist.path().to_owned();
+    config.dist = Some(dist.path().to_owned());
     config.tuning.join_codes_per_min = 1.0;
     let server = TestServer::with(config).await;
     let big = format!(r#"{{"title":"{}"}}"#, "x".repeat(20 * 1024));

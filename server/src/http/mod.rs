@@ -2,7 +2,11 @@
 //! same security headers on every response.
 
 mod api;
+#[cfg(feature = "embed")]
+mod embedded;
 mod static_files;
+
+pub use static_files::ClientSource;
 
 use crate::{App, ws};
 use axum::Router;
@@ -38,12 +42,12 @@ pub(crate) fn router(app: App) -> Router {
         (header::REFERRER_POLICY, "no-referrer"),
         (header::X_FRAME_OPTIONS, "DENY"),
     ];
-    let dist = app.config.dist.clone();
+    let client = app.config.client();
     let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/ws", get(ws::upgrade))
         .nest("/api", api);
-    let mut router = static_files::serve_client(router, &dist).with_state(app);
+    let mut router = static_files::serve_client(router, &client).with_state(app);
     for (name, value) in security {
         router = router.layer(SetResponseHeaderLayer::overriding(
             name,

@@ -1,6 +1,8 @@
-//! The built client. Files come from `dist/` (brotli or gzip twins when the browser takes them;
-//! browsers ask for brotli over HTTPS and from localhost); any other path is a page of the single-page app, so it
-//! gets `index.html` with 200. Without a built client the server still runs and says what to do.
+//! The built client. Files come from `--dist` (default `dist/`) or, in a binary built with the
+//! `embed` feature and no `--dist`, from the binary itself (`embedded.rs`): brotli or gzip twins
+//! when the browser takes them (browsers ask for brotli over HTTPS and from localhost); any other
+//! path is a page of the single-page app, so it gets `index.html` with 200. Without a built client
+//! the server still runs and says what to do.
 
 use axum::Router;
 use axum::body::Body;
@@ -14,11 +16,53 @@ use tower_http::services::{ServeDir, ServeFile};
 
 pub(crate) const NOT_BUILT: &str = "client not built: run cargo xtask serve";
 
+/// Where the client comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientSource {
+    /// A directory `cargo xtask build` wrote.
+    Dir(PathBuf),
+    /// The binary itself (feature `embed`).
+    Embedded,
+}
+
+impl ClientSource {
+    /// `--dist` if given, else the embedded client if this binary has one, else `dist/`.
+    pub fn choose(dist: Option<&Path>) -> ClientSource {
+        match dist {
+            Some(dir) => ClientSource::Dir(dir.to_owned()),
+            None if cfg!(feature = "embed") => ClientSource::Embedded,
+            None => ClientSource::Dir(PathBuf::from("dist")),
+        }
+    }
+
+    /// Whether there is a page to serve (a directory may not have been built yet).
+    pub fn is_built(&self) -> bool {
+        match self {
+            ClientSource::Dir(dir) => dir.join("index.html").is_file(),
+            #[cfg(feature = "embed")]
+            ClientSource::Embedded => super::embedded::has_page(),
+            #[cfg(not(feature = "embed"))]
+            ClientSource::Embedded => false,
+        }
+    }
+}
+
 /// Makes the client the router's answer to every path no route claims.
 pub(crate) fn serve_client<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
-    dist: &Path,
+    source: &ClientSource,
 ) -> Router<S> {
+    let files = match source {
+        ClientSource::Dir(dist) => dir_service(dist),
+        #[cfg(feature = "embed")]
+        ClientSource::Embedded => Router::new().fallback(super::embedded::serve),
+        #[cfg(not(feature = "embed"))]
+        ClientSource::Embedded => dir_service(Path::new("dist")),
+    };
+    router.fallback_service(files.layer(middleware::from_fn(cache_control)))
+}
+
+fn dir_service(dist: &Path) -> Router {
     let index = dist.join("index.html");
     let spa = move |req: Request| {
         let index = index.clone();
@@ -28,11 +72,22 @@ pub(crate) fn serve_client<S: Clone + Send + Sync + 'static>(
         .precompressed_br()
         .precompressed_gzip()
         .fallback(spa.into_service());
-    router.fallback_service(
-        Router::new()
-            .fallback_service(files)
-            .layer(middleware::from_fn(cache_control)),
-    )
+    Router::new().fallback_service(files)
+}
+
+/// Whether an `Accept-Encoding` value takes `coding` (named, with a q-value above 0).
+#[cfg_attr(not(feature = "embed"), allow(dead_code))]
+pub(crate) fn accepts(accept_encoding: &str, coding: &str) -> bool {
+    accept_encoding.split(',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let named = parts.next().is_some_and(|c| c.eq_ignore_ascii_case(coding));
+        let refused = parts.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        named && !refused
+    })
 }
 
 /// Versioned files never change under their address: a browser keeps them for a year without
@@ -92,6 +147,30 @@ async fn index_page(index: PathBuf, req: Request) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accept_encoding_is_read_with_its_q_values() {
+        assert!(accepts("gzip, deflate, br, zstd", "br"));
+        assert!(accepts("gzip;q=0.8", "gzip"));
+        assert!(accepts("BR", "br"));
+        assert!(!accepts("gzip, br;q=0", "br"));
+        assert!(!accepts("gzip", "br"));
+        assert!(!accepts("", "gzip"));
+    }
+
+    #[test]
+    fn the_dist_flag_wins_and_without_it_the_binary_serves_what_it_was_built_with() {
+        assert_eq!(
+            ClientSource::choose(Some(Path::new("/srv/dist"))),
+            ClientSource::Dir("/srv/dist".into())
+        );
+        let default = ClientSource::choose(None);
+        if cfg!(feature = "embed") {
+            assert_eq!(default, ClientSource::Embedded);
+        } else {
+            assert_eq!(default, ClientSource::Dir("dist".into()));
+        }
+    }
 
     #[test]
     fn hashed_names_and_v_queries_are_versioned() {

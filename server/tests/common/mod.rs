@@ -60,7 +60,7 @@ impl TestServer {
     pub async fn with(mut config: Config) -> TestServer {
         if config.dist == Config::default().dist {
             // Never pick up a real dist/ from the working directory.
-            config.dist = "/nonexistent/koersbord-dist".into();
+            config.dist = Some("/nonexistent/koersbord-dist".into());
         }
         let mut dir = None;
         if config.db.is_none() {

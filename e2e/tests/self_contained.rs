@@ -1,0 +1,106 @@
+//! The release binary alone is the whole product: copied into an empty directory on its own (no
+//! `dist/`, no flags, no environment), it serves the board, compressed, to a real browser, and
+//! keeps its database beside itself.
+
+use anyhow::{Result, ensure};
+use koersbord_e2e::{ServerOptions, TIMEOUT, Viewport, http, paths, run_with, wait_until};
+
+#[test]
+fn the_release_binary_alone_serves_the_whole_board() -> Result<()> {
+    let options = ServerOptions {
+        alone: Some(paths::release_bin()?),
+        ..ServerOptions::default()
+    };
+    run_with("the_release_binary_alone", options, |h| async move {
+        let entries: Vec<String> = std::fs::read_dir(h.server().data_dir())?
+            .map(|e| Ok(e?.file_name().to_string_lossy().into_owned()))
+            .collect::<Result<_>>()?;
+        ensure!(
+            !entries.iter().any(|e| e == "dist"),
+            "the directory holds only the binary (and what it writes): {entries:?}"
+        );
+
+        // The page names its wasm; the wasm comes as brotli or gzip, as the browser asks.
+        let page = h.get("/").await?;
+        ensure!(page.status == 200, "/ answered {}", page.status);
+        let page = page.text();
+        let boot = page
+            .split('"')
+            .find(|p| p.starts_with("/boot-") && p.ends_with(".js"))
+            .ok_or_else(|| anyhow::anyhow!("no boot script in {page}"))?
+            .to_owned();
+        let boot_js = h.get(&boot).await?.text();
+        let wasm = boot_js
+            .split(['"', '\''])
+            .find(|p| p.ends_with("_bg.wasm"))
+            .ok_or_else(|| anyhow::anyhow!("no wasm named in {boot_js}"))?
+            .to_owned();
+        for (accept, expected) in [("gzip, deflate, br", "br"), ("gzip", "gzip")] {
+            let r = http::request(
+                hyper::Method::GET,
+                &h.url(&wasm),
+                &[("accept-encoding", accept)],
+                None,
+            )
+            .await?;
+            ensure!(r.status == 200, "{wasm} answered {}", r.status);
+            ensure!(
+                r.header("content-encoding") == Some(expected),
+                "{wasm} for `{accept}`: {:?}",
+                r.headers
+            );
+            ensure!(r.header("content-type") == Some("application/wasm"));
+            ensure!(
+                r.header("cache-control") == Some("public, max-age=31536000, immutable"),
+                "a versioned file is kept a year: {:?}",
+                r.header("cache-control")
+            );
+        }
+        // The page itself is revalidated: its ETag gives a 304.
+        let first = http::request(hyper::Method::GET, &h.url("/"), &[], None).await?;
+        let etag = first
+            .header("etag")
+            .ok_or_else(|| anyhow::anyhow!("no etag on the page"))?
+            .to_owned();
+        let again = http::request(
+            hyper::Method::GET,
+            &h.url("/"),
+            &[("if-none-match", &etag)],
+            None,
+        )
+        .await?;
+        ensure!(
+            again.status == 304,
+            "a revalidated page answered {}",
+            again.status
+        );
+
+        // A real browser runs it: the start page renders from the embedded wasm, and a session
+        // can be made (the database lives beside the binary).
+        let browser = h.browser("desktop", Viewport::DESKTOP).await?;
+        browser.goto("/").await?;
+        wait_until("the client to render", TIMEOUT, || async {
+            Ok(browser
+                .body_text()
+                .await?
+                .to_lowercase()
+                .contains("koersbord"))
+        })
+        .await?;
+        let fetched = browser
+            .js("return performance.getEntriesByType('resource')\
+                 .filter(e => e.name.endsWith('_bg.wasm')).map(e => e.responseStatus)")
+            .await?;
+        ensure!(
+            fetched == serde_json::json!([200]),
+            "wasm fetches: {fetched}"
+        );
+        h.create_session("Alleen", "Eén bestand", ["Eén", "Twee"])
+            .await?;
+        ensure!(
+            h.server().data_dir().join("koersbord.sqlite3").is_file(),
+            "the database is made beside the binary"
+        );
+        Ok(())
+    })
+}
