@@ -2,6 +2,7 @@
 //! command causes or a typed rejection; [`Event::apply_to`] folds an event into the state. No I/O,
 //! no clock of its own: the caller passes the server's time.
 
+pub mod audit;
 mod command;
 mod event;
 mod outcomes;

@@ -101,6 +101,8 @@ proptest! {
             for p in s.participants.values() {
                 prop_assert!(p.drives.len() <= 8 && p.pillars.len() <= 8);
             }
+            let faults = audit::faults(&s);
+            prop_assert!(faults.is_empty(), "{:?}", faults);
         }
     }
 

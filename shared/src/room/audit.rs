@@ -1,0 +1,99 @@
+//! What must hold of any room state the rules can reach, as a list of faults: empty for a sound
+//! state. `koersbord check` runs it on every stored room after replaying its events, so a damaged or
+//! hand-edited database is found before a meeting, not in one.
+
+use super::{MAX_ACTIONS, MAX_INSIGHTS, RoomState};
+use crate::domain::{MAX_PARTICIPANTS, MAX_PER_SIDE, Side};
+
+/// Every way `state` breaks the room's invariants, in words; empty when it keeps them all.
+pub fn faults(state: &RoomState) -> Vec<String> {
+    let mut faults = Vec::new();
+    if state.participants.len() > MAX_PARTICIPANTS {
+        faults.push(format!(
+            "{} participants, at most {MAX_PARTICIPANTS} may take part",
+            state.participants.len()
+        ));
+    }
+    for side in Side::ALL {
+        let n = state.side_count(side);
+        if n > MAX_PER_SIDE {
+            faults.push(format!(
+                "{n} participants on side {side:?}, at most {MAX_PER_SIDE}"
+            ));
+        }
+    }
+    for (id, p) in &state.participants {
+        if p.id != *id {
+            faults.push(format!("participant {} is filed as {}", p.id.0, id.0));
+        }
+        // Ids are never reused: every id handed out lies below the next one.
+        if id.0 >= state.next_participant {
+            faults.push(format!(
+                "participant {} is not below the next id {}",
+                id.0, state.next_participant
+            ));
+        }
+    }
+    if state.insights.len() > MAX_INSIGHTS {
+        faults.push(format!(
+            "{} insight cards, at most {MAX_INSIGHTS}",
+            state.insights.len()
+        ));
+    }
+    for (id, insight) in &state.insights {
+        if insight.id != *id || id.0 >= state.next_insight {
+            faults.push(format!("insight card {} is out of order", id.0));
+        }
+    }
+    if state.actions.len() > MAX_ACTIONS {
+        faults.push(format!(
+            "{} actions, at most {MAX_ACTIONS}",
+            state.actions.len()
+        ));
+    }
+    for (id, action) in &state.actions {
+        if action.id != *id || id.0 >= state.next_action {
+            faults.push(format!("action {} is out of order", id.0));
+        }
+    }
+    for id in state.reflections.keys() {
+        if id.0 >= state.next_participant {
+            faults.push(format!(
+                "a reflection by participant {} who never joined",
+                id.0
+            ));
+        }
+    }
+    faults
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ParticipantId;
+    use crate::room::{Participant, Setup};
+
+    #[test]
+    fn a_new_room_is_sound_and_a_broken_one_is_named() {
+        let mut state = RoomState::new(Setup::default());
+        assert_eq!(faults(&state), Vec::<String>::new());
+        for i in 1..=5 {
+            let p = Participant::new(ParticipantId(i), format!("P{i}"), Side::Network);
+            state.participants.insert(p.id, p);
+        }
+        state.next_participant = 4;
+        let found = faults(&state);
+        assert!(
+            found
+                .iter()
+                .any(|f| f.contains("5 participants on side Network")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|f| f.contains("participant 4 is not below")),
+            "{found:?}"
+        );
+    }
+}
