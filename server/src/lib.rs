@@ -5,7 +5,7 @@
 //! - `http`: the router, the JSON API, the static client, security headers.
 //! - `ws`: one task per WebSocket: hello, reading, writing, goodbye.
 //! - `room`: the registry of live rooms and the task that owns each room.
-//! - `store`: the SQLite database that keeps every session; its writer thread.
+//! - `store`: the SQLite database that keeps every session; its writer thread; backup and check.
 //! - `keys`, `ratelimit`, `caps`, `client_addr`: capabilities, token buckets, caps on open sockets
 //!   and who a request counts against. docs/SECURITY.md lists every limit.
 //!
@@ -22,9 +22,12 @@ pub mod logging;
 mod ratelimit;
 mod room;
 mod store;
+pub mod tasks;
 mod ws;
 
-pub use config::{Config, Tuning};
+pub use config::{Config, Task, Tuning};
+pub use http::ClientSource;
+pub use store::maintenance;
 
 use axum::http::HeaderMap;
 use axum::serve::ListenerExt;

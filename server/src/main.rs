@@ -1,14 +1,31 @@
-//! `koersbord`: parse flags, set up logging, bind, open the database, announce the address, serve.
+//! `koersbord`: parse flags, set up logging, bind, open the database, announce the address, serve;
+//! or one of the maintenance commands (`backup`, `check`, `healthcheck`).
 
 use anyhow::Context;
 use clap::Parser;
-use koersbord_server::{Config, Server, logging, shutdown_signal};
+use koersbord_server::{Config, Server, Task, logging, shutdown_signal, tasks};
 use std::io::Write;
+use std::process::ExitCode;
 use tracing_subscriber::util::SubscriberInitExt;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> ExitCode {
     let config = Config::parse();
+    match &config.command {
+        Some(Task::Backup { to }) => tasks::backup(&config, to),
+        Some(Task::Check) => tasks::check(&config),
+        Some(Task::Healthcheck) => tasks::healthcheck(&config),
+        None | Some(Task::Serve) => match serve(config) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("koersbord: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+#[tokio::main]
+async fn serve(config: Config) -> anyhow::Result<()> {
     // Logs go to stderr: stdout carries only the start-up line that scripts and tests parse.
     logging::subscriber(std::io::stderr, logging::env_filter(), true).init();
 
@@ -22,8 +39,11 @@ async fn main() -> anyhow::Result<()> {
     writeln!(stdout, "koersbord listening on http://{addr}")?;
     stdout.flush()?;
     drop(stdout);
-    if !config.dist.join("index.html").is_file() {
-        tracing::warn!(dist = %config.dist.display(), "client not built: run cargo xtask serve");
+    match config.client() {
+        source if !source.is_built() => {
+            tracing::warn!(client = ?source, "client not built: run cargo xtask serve")
+        }
+        source => tracing::info!(client = ?source, "serving the client"),
     }
 
     server.run(shutdown_signal()).await

@@ -5,6 +5,7 @@
 //! broadcast. Reads (loading a room, finding a join code) use a second connection on the blocking
 //! pool. Nothing here blocks the async runtime.
 
+pub mod maintenance;
 mod schema;
 mod writer;
 
@@ -95,6 +96,8 @@ impl Store {
         create_private(path)?;
         let mut conn = Connection::open(path)?;
         schema::configure(&conn)?;
+        // A damaged file is refused whole: serving half of it would lose sessions silently.
+        schema::integrity(&conn, true).map_err(anyhow::Error::msg)?;
         schema::migrate(&mut conn)?;
         let reader = Connection::open(path)?;
         schema::configure(&reader)?;

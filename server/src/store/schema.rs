@@ -31,6 +31,27 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;",
 ];
 
+/// The schema version this server writes: the number of steps in [`MIGRATIONS`].
+pub(super) const VERSION: usize = MIGRATIONS.len();
+
+/// SQLite's own check of the file (`integrity_check`, or the faster `quick_check` that skips
+/// matching indexes to their tables): `Err` with what it found.
+pub(super) fn integrity(conn: &Connection, quick: bool) -> Result<(), String> {
+    let pragma = if quick {
+        "quick_check"
+    } else {
+        "integrity_check"
+    };
+    let rows: Vec<String> = conn
+        .prepare(&format!("PRAGMA {pragma}"))
+        .and_then(|mut q| q.query_map([], |r| r.get(0))?.collect())
+        .map_err(|e| e.to_string())?;
+    match rows.as_slice() {
+        [ok] if ok == "ok" => Ok(()),
+        problems => Err(format!("damaged: {}", problems.join("; "))),
+    }
+}
+
 /// Settings every connection needs, writer and readers alike.
 pub(super) fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // WAL: readers (room loads, join-code lookups) never wait for the writer and vice versa.
