@@ -1,6 +1,7 @@
 //! How the server is started: command-line flags (each with an environment variable) plus tuning
 //! knobs that only tests change, so a test can shorten a deadline instead of waiting it out.
 
+use crate::logging::LogFormat;
 use clap::Parser;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
@@ -47,6 +48,11 @@ pub struct Config {
     )]
     pub trusted_proxies: Vec<IpAddr>,
 
+    /// How logs (on stderr) are written: `text` for people, `json` (one object per line) for a
+    /// log collector.
+    #[arg(long = "log-format", env = "KOERSBORD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     #[command(flatten)]
     pub tuning: Tuning,
 }
@@ -71,6 +77,7 @@ impl Default for Config {
             allow_origins: Vec::new(),
             db: None,
             trusted_proxies: Vec::new(),
+            log_format: LogFormat::Text,
             tuning: Tuning::default(),
         }
     }
@@ -230,6 +237,14 @@ mod tests {
         assert_eq!(c.tuning.idle_timeout, d.idle_timeout);
         assert_eq!(c.tuning.messages_per_sec, d.messages_per_sec);
         assert_eq!(c.tuning.room_idle, d.room_idle);
+    }
+
+    #[test]
+    fn the_log_format_is_a_flag_and_text_by_default() {
+        let c = Config::try_parse_from(["koersbord", "--log-format", "json"]).unwrap();
+        assert_eq!(c.log_format, LogFormat::Json);
+        assert!(Config::try_parse_from(["koersbord", "--log-format", "xml"]).is_err());
+        assert_eq!(Config::default().log_format, LogFormat::Text);
     }
 
     #[test]

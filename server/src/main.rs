@@ -10,7 +10,13 @@ use tracing_subscriber::util::SubscriberInitExt;
 async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
     // Logs go to stderr: stdout carries only the start-up line that scripts and tests parse.
-    logging::subscriber(std::io::stderr, logging::env_filter(), true).init();
+    logging::subscriber_as(
+        config.log_format,
+        std::io::stderr,
+        logging::env_filter(),
+        true,
+    )
+    .init();
 
     let listener = tokio::net::TcpListener::bind((config.bind, config.port))
         .await
