@@ -3,7 +3,7 @@
 
 use crate::logging::LogFormat;
 use clap::Parser;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -48,6 +48,12 @@ pub struct Config {
     )]
     pub trusted_proxies: Vec<IpAddr>,
 
+    /// Address and port (e.g. `127.0.0.1:9090`) of a second listener that serves only
+    /// `GET /metrics` in the Prometheus text format. Off without it. Keep it off the public
+    /// network: the public port never serves metrics.
+    #[arg(long = "metrics-bind", env = "KOERSBORD_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+
     /// How logs (on stderr) are written: `text` for people, `json` (one object per line) for a
     /// log collector.
     #[arg(long = "log-format", env = "KOERSBORD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -77,6 +83,7 @@ impl Default for Config {
             allow_origins: Vec::new(),
             db: None,
             trusted_proxies: Vec::new(),
+            metrics_bind: None,
             log_format: LogFormat::Text,
             tuning: Tuning::default(),
         }
@@ -240,11 +247,25 @@ mod tests {
     }
 
     #[test]
-    fn the_log_format_is_a_flag_and_text_by_default() {
-        let c = Config::try_parse_from(["koersbord", "--log-format", "json"]).unwrap();
+    fn metrics_and_the_log_format_are_flags_and_off_or_text_by_default() {
+        let c = Config::try_parse_from([
+            "koersbord",
+            "--metrics-bind",
+            "127.0.0.1:9090",
+            "--log-format",
+            "json",
+        ])
+        .unwrap();
+        assert_eq!(c.metrics_bind, Some("127.0.0.1:9090".parse().unwrap()));
         assert_eq!(c.log_format, LogFormat::Json);
+        let ipv6 = Config::try_parse_from(["koersbord", "--metrics-bind", "[::1]:0"]).unwrap();
+        assert_eq!(ipv6.metrics_bind, Some("[::1]:0".parse().unwrap()));
+        // A port is required: a bare address would leave the scraper guessing.
+        assert!(Config::try_parse_from(["koersbord", "--metrics-bind", "127.0.0.1"]).is_err());
         assert!(Config::try_parse_from(["koersbord", "--log-format", "xml"]).is_err());
-        assert_eq!(Config::default().log_format, LogFormat::Text);
+        let d = Config::default();
+        assert_eq!(d.metrics_bind, None);
+        assert_eq!(d.log_format, LogFormat::Text);
     }
 
     #[test]

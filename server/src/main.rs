@@ -1,4 +1,5 @@
-//! `koersbord`: parse flags, set up logging, bind, open the database, announce the address, serve.
+//! `koersbord`: parse flags, set up logging, bind, open the database, announce the addresses (the
+//! public one first, then the metrics one if any), serve.
 
 use anyhow::Context;
 use clap::Parser;
@@ -9,7 +10,7 @@ use tracing_subscriber::util::SubscriberInitExt;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
-    // Logs go to stderr: stdout carries only the start-up line that scripts and tests parse.
+    // Logs go to stderr: stdout carries only the start-up lines that scripts and tests parse.
     logging::subscriber_as(
         config.log_format,
         std::io::stderr,
@@ -26,6 +27,9 @@ async fn main() -> anyhow::Result<()> {
     let server = Server::open(config.clone(), listener)?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "koersbord listening on http://{addr}")?;
+    if let Some(metrics) = server.metrics_addr() {
+        writeln!(stdout, "koersbord metrics on http://{metrics}/metrics")?;
+    }
     stdout.flush()?;
     drop(stdout);
     if !config.dist.join("index.html").is_file() {
