@@ -143,7 +143,7 @@ fn register_all() {
     for reason in labels::JOIN_CODE_REFUSALS {
         counter!(JOIN_CODE_REFUSALS, "reason" => reason).increment(0);
     }
-    // A histogram shows once it has a sample; its buckets then carry the zeros.
+    // Registered, the histogram shows its buckets at zero before the first commit.
     let _ = histogram!(COMMIT_SECONDS);
 }
 
