@@ -1,8 +1,9 @@
 //! How the server is started: command-line flags (each with an environment variable) plus tuning
 //! knobs that only tests change, so a test can shorten a deadline instead of waiting it out.
 
+use crate::logging::LogFormat;
 use clap::Parser;
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -51,6 +52,17 @@ pub struct Config {
         value_delimiter = ','
     )]
     pub trusted_proxies: Vec<IpAddr>,
+
+    /// Address and port (e.g. `127.0.0.1:9090`) of a second listener that serves only
+    /// `GET /metrics` in the Prometheus text format. Off without it. Keep it off the public
+    /// network: the public port never serves metrics.
+    #[arg(long = "metrics-bind", env = "KOERSBORD_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+
+    /// How logs (on stderr) are written: `text` for people, `json` (one object per line) for a
+    /// log collector.
+    #[arg(long = "log-format", env = "KOERSBORD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 
     #[command(flatten)]
     pub tuning: Tuning,
@@ -101,6 +113,8 @@ impl Default for Config {
             allow_origins: Vec::new(),
             db: None,
             trusted_proxies: Vec::new(),
+            metrics_bind: None,
+            log_format: LogFormat::Text,
             tuning: Tuning::default(),
         }
     }
@@ -291,6 +305,28 @@ mod tests {
         );
         let c = Config::try_parse_from(["koersbord", "healthcheck", "--port", "9000"]).unwrap();
         assert_eq!((c.command, c.port), (Some(Task::Healthcheck), 9000));
+    }
+
+    #[test]
+    fn metrics_and_the_log_format_are_flags_and_off_or_text_by_default() {
+        let c = Config::try_parse_from([
+            "koersbord",
+            "--metrics-bind",
+            "127.0.0.1:9090",
+            "--log-format",
+            "json",
+        ])
+        .unwrap();
+        assert_eq!(c.metrics_bind, Some("127.0.0.1:9090".parse().unwrap()));
+        assert_eq!(c.log_format, LogFormat::Json);
+        let ipv6 = Config::try_parse_from(["koersbord", "--metrics-bind", "[::1]:0"]).unwrap();
+        assert_eq!(ipv6.metrics_bind, Some("[::1]:0".parse().unwrap()));
+        // A port is required: a bare address would leave the scraper guessing.
+        assert!(Config::try_parse_from(["koersbord", "--metrics-bind", "127.0.0.1"]).is_err());
+        assert!(Config::try_parse_from(["koersbord", "--log-format", "xml"]).is_err());
+        let d = Config::default();
+        assert_eq!(d.metrics_bind, None);
+        assert_eq!(d.log_format, LogFormat::Text);
     }
 
     #[test]

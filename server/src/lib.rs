@@ -6,6 +6,7 @@
 //! - `ws`: one task per WebSocket: hello, reading, writing, goodbye.
 //! - `room`: the registry of live rooms and the task that owns each room.
 //! - `store`: the SQLite database that keeps every session; its writer thread; backup and check.
+//! - `metrics`: Prometheus counters and gauges, and the separate listener that serves them.
 //! - `keys`, `ratelimit`, `caps`, `client_addr`: capabilities, token buckets, caps on open sockets
 //!   and who a request counts against. docs/SECURITY.md lists every limit.
 //!
@@ -19,6 +20,7 @@ pub mod config;
 mod http;
 mod keys;
 pub mod logging;
+mod metrics;
 mod ratelimit;
 mod room;
 mod store;
@@ -46,6 +48,9 @@ use tokio_util::task::TaskTracker;
 /// How long rooms may take to finish their last commits at shutdown. Commits take milliseconds;
 /// this only bounds a stuck disk, and keeps the whole stop well under 10 s with the socket grace.
 const ROOM_STOP_GRACE: Duration = Duration::from_secs(3);
+
+/// How long a scrape in flight may take once everything else has stopped.
+const METRICS_STOP_GRACE: Duration = Duration::from_secs(1);
 
 /// What every request handler and socket task shares.
 #[derive(Clone)]
@@ -101,20 +106,28 @@ impl App {
 pub struct Server {
     app: App,
     listener: TcpListener,
+    /// The metrics listener (`--metrics-bind`), bound in `open` so its address is known early.
+    metrics: Option<(std::net::TcpListener, SocketAddr)>,
     store: Store,
     writer: WriterThread,
 }
 
 /// A window on a running server, for tests: which rooms are live in memory, how many sockets are
-/// open.
+/// open, where the metrics are.
 #[derive(Clone)]
 pub struct Monitor {
     rooms: Arc<Rooms>,
     address_sockets: Arc<Counter<IpAddr>>,
     room_sockets: Arc<Counter<String>>,
+    metrics_addr: Option<SocketAddr>,
 }
 
 impl Monitor {
+    /// Where `GET /metrics` is served, if `--metrics-bind` was given (with the port it got).
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
+    }
+
     /// Open WebSockets from this client address (as the per-address cap counts them).
     pub fn sockets_from(&self, ip: IpAddr) -> usize {
         self.address_sockets.count(&ip)
@@ -139,6 +152,16 @@ impl Server {
     /// Opens (or creates) the database from `config` and prepares to serve on `listener`. The
     /// caller binds the listener, so it knows the address (port 0 picks a free port).
     pub fn open(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
+        // Before anything records: handles made before the recorder exists record nothing.
+        let metrics = match config.metrics_bind {
+            Some(addr) => {
+                metrics::recorder();
+                let listener = metrics::endpoint::bind(addr)?;
+                let addr = listener.local_addr()?;
+                Some((listener, addr))
+            }
+            None => None,
+        };
         let path = config.db_path()?;
         let (store, writer) = Store::open(&path)
             .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))?;
@@ -146,9 +169,15 @@ impl Server {
         Ok(Server {
             app: App::new(config, store.clone()),
             listener,
+            metrics,
             store,
             writer,
         })
+    }
+
+    /// Where `GET /metrics` is served, if `--metrics-bind` was given (with the port it got).
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|(_, addr)| *addr)
     }
 
     pub fn monitor(&self) -> Monitor {
@@ -156,6 +185,7 @@ impl Server {
             rooms: self.app.rooms.clone(),
             address_sockets: self.app.address_sockets.clone(),
             room_sockets: self.app.room_sockets.clone(),
+            metrics_addr: self.metrics_addr(),
         }
     }
 
@@ -169,9 +199,15 @@ impl Server {
         let Server {
             app,
             listener,
+            metrics,
             store,
             writer,
         } = self;
+        // Metrics stay up until the very end, so a scrape sees the drain of a shutdown.
+        let stop_metrics = CancellationToken::new();
+        let metrics = metrics.map(|(listener, _)| {
+            tokio::spawn(metrics::endpoint::serve(listener, stop_metrics.clone()))
+        });
         let router = http::router(app.clone());
         let token = app.shutdown.clone();
         // Frames are small and must leave at once: without TCP_NODELAY, Nagle's algorithm holds a
@@ -198,6 +234,16 @@ impl Server {
         app.rooms.stop(ROOM_STOP_GRACE).await;
         store.close().await;
         writer.join().await;
+        stop_metrics.cancel();
+        if let Some(metrics) = metrics {
+            // A scrape in flight may finish; a stuck scraper does not hold up the exit.
+            match tokio::time::timeout(METRICS_STOP_GRACE, metrics).await {
+                Ok(Ok(Err(e))) => tracing::warn!(error = %e, "the metrics listener failed"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "the metrics listener panicked"),
+                Err(_) => tracing::warn!("the metrics listener did not stop in time"),
+                Ok(Ok(Ok(()))) => {}
+            }
+        }
         tracing::info!(rooms, "stopped");
         Ok(served?)
     }

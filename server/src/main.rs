@@ -1,5 +1,6 @@
-//! `koersbord`: parse flags, set up logging, bind, open the database, announce the address, serve;
-//! or one of the maintenance commands (`backup`, `check`, `healthcheck`).
+//! `koersbord`: parse flags, set up logging, bind, open the database, announce the addresses (the
+//! public one first, then the metrics one if any), serve; or one of the maintenance commands
+//! (`backup`, `check`, `healthcheck`).
 
 use anyhow::Context;
 use clap::Parser;
@@ -26,8 +27,14 @@ fn main() -> ExitCode {
 
 #[tokio::main]
 async fn serve(config: Config) -> anyhow::Result<()> {
-    // Logs go to stderr: stdout carries only the start-up line that scripts and tests parse.
-    logging::subscriber(std::io::stderr, logging::env_filter(), true).init();
+    // Logs go to stderr: stdout carries only the start-up lines that scripts and tests parse.
+    logging::subscriber_as(
+        config.log_format,
+        std::io::stderr,
+        logging::env_filter(),
+        true,
+    )
+    .init();
 
     let listener = tokio::net::TcpListener::bind((config.bind, config.port))
         .await
@@ -37,6 +44,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let server = Server::open(config.clone(), listener)?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "koersbord listening on http://{addr}")?;
+    if let Some(metrics) = server.metrics_addr() {
+        writeln!(stdout, "koersbord metrics on http://{metrics}/metrics")?;
+    }
     stdout.flush()?;
     drop(stdout);
     match config.client() {

@@ -1,8 +1,8 @@
 //! `POST /api/sessions` and `POST /api/join-code`. Errors are typed JSON (`{"code": ...}`) like the
 //! rejections on the socket, so the client explains both the same way.
 
-use crate::App;
 use crate::room::hub::now_ms;
+use crate::{App, metrics};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, State};
@@ -36,8 +36,24 @@ impl From<crate::store::StoreError> for ApiError {
     }
 }
 
+impl ApiError {
+    /// The `code` of the body, from the closed set metrics may carry.
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::Rejected(r) => metrics::labels::rejection_code(r),
+            ApiError::Malformed(_) => "malformed",
+            ApiError::TooLarge => "too_large",
+            ApiError::UnknownCode => "unknown_code",
+            ApiError::SlowDown(_) => "slow_down",
+            ApiError::NotFound => "not_found",
+            ApiError::Internal => "server_error",
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        metrics::refusal(self.code());
         match self {
             ApiError::Rejected(r) => (StatusCode::BAD_REQUEST, Json(r)).into_response(),
             ApiError::Malformed(detail) => (
@@ -132,8 +148,27 @@ pub(crate) async fn join_code(
     headers: HeaderMap,
     request: Result<Json<JoinCodeLookup>, JsonRejection>,
 ) -> Result<Json<JoinCodeFound>, ApiError> {
+    metrics::join_code_lookup();
+    let found = find_code(&app, peer, &headers, request).await;
+    if let Err(e) = &found {
+        metrics::join_code_refused(match e {
+            ApiError::SlowDown(_) => "rate",
+            ApiError::Malformed(_) | ApiError::TooLarge => "malformed",
+            ApiError::UnknownCode => "unknown",
+            _ => "error",
+        });
+    }
+    found
+}
+
+async fn find_code(
+    app: &App,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+    request: Result<Json<JoinCodeLookup>, JsonRejection>,
+) -> Result<Json<JoinCodeFound>, ApiError> {
     // Every lookup counts, found or not, well-formed or not: each one is a guess.
-    let client = app.client_key(peer, &headers);
+    let client = app.client_key(peer, headers);
     app.join_code_limiter
         .check(client, Instant::now())
         .map_err(ApiError::SlowDown)?;

@@ -12,7 +12,7 @@ use crate::{App, ws};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// API bodies are a few short texts: at most 1,320 characters, about 5 KiB as UTF-8 and under
@@ -46,6 +46,9 @@ pub(crate) fn router(app: App) -> Router {
     let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/ws", get(ws::upgrade))
+        // Metrics have their own listener (`--metrics-bind`); here the path would fall to the
+        // client's page, which answers 200 and misleads a scraper pointed at the wrong port.
+        .route("/metrics", any(api::not_found))
         .nest("/api", api);
     let mut router = static_files::serve_client(router, &client).with_state(app);
     for (name, value) in security {

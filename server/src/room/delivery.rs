@@ -43,13 +43,18 @@ impl Hub {
         };
         if class == Class::Presence && !presence_fits(&c.out) {
             c.presence_stale = true;
+            self.counters.presence_shed.increment(1);
             return;
         }
         match c.out.try_send(frame) {
             Ok(()) => {}
-            Err(TrySendError::Full(_)) if class == Class::Presence => c.presence_stale = true,
+            Err(TrySendError::Full(_)) if class == Class::Presence => {
+                c.presence_stale = true;
+                self.counters.presence_shed.increment(1);
+            }
             Err(TrySendError::Full(_)) => {
                 tracing::warn!(room = %self.room, conn, "dropping a connection that fell behind");
+                crate::metrics::slow_connection_dropped();
                 c.kick.cancel();
                 self.conns.remove(&conn);
                 self.dropped_any = true;

@@ -24,6 +24,7 @@
 //! on such commands, a protocol change.
 
 use crate::keys;
+use crate::metrics::{self, Held, RoomCounters, labels};
 use crate::store::Changes;
 use axum::extract::ws::Utf8Bytes;
 use koersbord_shared::domain::{DotRef, ParticipantId};
@@ -100,6 +101,16 @@ pub(super) struct Conn {
     pub(super) kick: CancellationToken,
     /// A presence frame to this connection was dropped: it gets the current one once it has room.
     pub(super) presence_stale: bool,
+    /// Counts the socket under its actor's role while it is in the room.
+    seat: Held,
+}
+
+impl Conn {
+    /// The connection acts as someone else now (a guest who joined, a participant removed).
+    fn become_actor(&mut self, actor: Actor) {
+        self.actor = actor;
+        self.seat = metrics::socket(labels::role(actor));
+    }
 }
 
 pub(crate) struct Hub {
@@ -117,6 +128,7 @@ pub(crate) struct Hub {
     pub(super) outbox: Vec<(ConnId, Frame, Class)>,
     /// What was decided and applied but is not yet durable.
     unsaved: Changes,
+    pub(super) counters: RoomCounters,
 }
 
 impl Hub {
@@ -137,6 +149,7 @@ impl Hub {
             dropped_any: false,
             outbox: Vec::new(),
             unsaved: Changes::default(),
+            counters: RoomCounters::new(),
         }
     }
 
@@ -167,10 +180,17 @@ impl Hub {
             } => self.connect(conn, role, participant_key, out, kick, now_ms),
             RoomMsg::Command { conn, id, command } => self.command(conn, id, &command, now_ms),
             RoomMsg::Drag { conn, dot, x, y } => {
-                self.relay_drag(conn, dot, |by| ServerMsg::Drag { by, dot, x, y })
+                let relayed = self.relay_drag(conn, dot, |by| ServerMsg::Drag { by, dot, x, y });
+                match relayed {
+                    Ok(()) => &self.counters.drags_relayed,
+                    Err(DragRefused::NotJoined) => &self.counters.drags_not_joined,
+                    Err(DragRefused::BoardClosed) => &self.counters.drags_board_closed,
+                }
+                .increment(1);
             }
             RoomMsg::DragEnd { conn, dot } => {
-                self.relay_drag(conn, dot, |by| ServerMsg::DragEnd { by, dot })
+                // Not counted: a drag end is one per drag, not an update.
+                let _ = self.relay_drag(conn, dot, |by| ServerMsg::DragEnd { by, dot });
             }
             RoomMsg::Disconnect { conn } => {
                 if self.conns.remove(&conn).is_some() {
@@ -219,6 +239,7 @@ impl Hub {
                 out,
                 kick,
                 presence_stale: false,
+                seat: metrics::socket(labels::role(actor)),
             },
         );
         self.send(conn, frame(&welcome));
@@ -231,13 +252,19 @@ impl Hub {
         };
         // The one place a room's state changes. Each event is applied and queued for the store;
         // what it tells people waits in the outbox until the store has committed it.
+        let kind = labels::command_type(command);
         let events = match decide(&self.state, actor, command, now_ms) {
             Ok(events) => events,
             Err(reason) => {
+                metrics::command(kind, false);
+                metrics::refusal(labels::rejection_code(&reason));
                 self.send(conn, frame(&ServerMsg::Rejected { id, reason }));
                 return;
             }
         };
+        // Counted when decided: the ack itself waits for the commit, and a failed commit ends
+        // the room (its connections then close unanswered).
+        metrics::command(kind, true);
         let mut joined = None;
         let mut membership_changed = false;
         for event in &events {
@@ -279,7 +306,7 @@ impl Hub {
         self.participant_keys.insert(key.clone(), id);
         self.unsaved.participant_keys.push((key.clone(), id));
         if let Some(c) = self.conns.get_mut(&conn) {
-            c.actor = Actor::Participant(id);
+            c.become_actor(Actor::Participant(id));
         }
         tracing::info!(room = %self.room, conn, participant = %id, "joined");
         (id, key)
@@ -290,7 +317,7 @@ impl Hub {
         self.participant_keys.retain(|_, p| *p != id);
         for c in self.conns.values_mut() {
             if c.actor == Actor::Participant(id) {
-                c.actor = Actor::Guest;
+                c.become_actor(Actor::Guest);
             }
         }
         tracing::info!(room = %self.room, participant = %id, "removed");
@@ -340,13 +367,13 @@ impl Hub {
         conn: ConnId,
         dot: DotRef,
         msg: impl FnOnce(ParticipantId) -> ServerMsg,
-    ) {
+    ) -> Result<(), DragRefused> {
         let Some(Actor::Participant(by)) = self.conns.get(&conn).map(|c| c.actor) else {
-            return;
+            return Err(DragRefused::NotJoined);
         };
         let board = dot.board();
         if self.state.phase != board.phase() || self.state.board(board).locked {
-            return;
+            return Err(DragRefused::BoardClosed);
         }
         let targets: Vec<ConnId> = self
             .conns
@@ -355,13 +382,20 @@ impl Hub {
             .map(|(&id, _)| id)
             .collect();
         if targets.is_empty() {
-            return;
+            return Ok(());
         }
         let f = frame(&msg(by));
         for id in targets {
             self.queue(id, f.clone(), Class::Presence);
         }
+        Ok(())
     }
+}
+
+/// Why a room does not relay a drag.
+enum DragRefused {
+    NotJoined,
+    BoardClosed,
 }
 
 fn participant_of(actor: Actor) -> Option<ParticipantId> {

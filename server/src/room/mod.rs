@@ -81,9 +81,9 @@ impl RoomHandle {
         }
     }
 
-    /// Sends a message that may be dropped when the room is busy (drag updates).
-    pub fn try_send(&self, msg: RoomMsg) {
-        let _ = self.inbox.try_send(msg);
+    /// Sends a message that may be dropped when the room is busy (drag updates). False if it was.
+    pub fn try_send(&self, msg: RoomMsg) -> bool {
+        self.inbox.try_send(msg).is_ok()
     }
 }
 
@@ -146,6 +146,7 @@ impl Rooms {
             let state = RoomState::new(session.setup.clone());
             self.start(session, state, HashMap::new());
             tracing::info!(room = %created.room, "session created");
+            crate::metrics::session_created();
             return Ok(created);
         }
         Err(StoreError::Corrupt(
@@ -213,6 +214,7 @@ impl Rooms {
             generation: handle.generation,
             idle_after: self.idle_after,
             stop: self.stop.clone(),
+            _live: crate::metrics::room_live(),
         }));
         handle
     }

@@ -9,6 +9,7 @@
 
 use super::RoomHandle;
 use super::hub::{Hub, RoomMsg, now_ms};
+use crate::metrics::Held;
 use crate::store::Store;
 use dashmap::DashMap;
 use std::sync::Arc;
@@ -27,6 +28,8 @@ pub(super) struct Running {
     pub generation: u64,
     pub idle_after: Duration,
     pub stop: CancellationToken,
+    /// Counts the room as live until its task ends.
+    pub _live: Held,
 }
 
 impl Running {

@@ -15,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{mpsc, oneshot};
-use writer::Job;
+use writer::{Job, Queued};
 
 /// How many writes may wait for the writer thread; senders wait beyond that (backpressure).
 const WRITE_QUEUE: usize = 1024;
@@ -76,7 +76,7 @@ pub struct StoredRoom {
 /// A cheap handle to the database: the writer thread's queue and the reading connection.
 #[derive(Clone)]
 pub struct Store {
-    jobs: mpsc::Sender<Job>,
+    jobs: mpsc::Sender<Queued>,
     reader: Arc<Mutex<Connection>>,
 }
 
@@ -140,7 +140,10 @@ impl Store {
     }
 
     async fn submit(&self, job: Job) -> Result<(), StoreError> {
-        self.jobs.send(job).await.map_err(|_| StoreError::Closed)
+        self.jobs
+            .send(job.into())
+            .await
+            .map_err(|_| StoreError::Closed)
     }
 
     /// Runs a read on the blocking pool with the reading connection.

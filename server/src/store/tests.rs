@@ -126,7 +126,7 @@ async fn close_commits_everything_queued_before_it_and_refuses_what_comes_after(
             changes: changes(seq..=seq),
             done,
         };
-        store.jobs.send(job).await.unwrap();
+        store.jobs.send(job.into()).await.unwrap();
         answers.push(answer);
     }
     store.close().await;

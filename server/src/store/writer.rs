@@ -2,9 +2,14 @@
 //! its own savepoint inside one transaction, commits once and only then answers every waiter: many
 //! rooms' commands share one commit (group commit), and one job's failure (a join code drawn twice)
 //! does not undo the others.
+//!
+//! Each job carries when it was queued: the time from there to its commit is the store's share of
+//! a command's latency (`koersbord_store_commit_seconds`), waiting behind other batches included.
 
 use super::{Changes, SessionRecord, StoreError};
+use metrics::Histogram;
 use rusqlite::{Connection, ErrorCode, Transaction, params};
+use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
 
 /// Enough to amortise a commit over a busy moment, small enough that no waiter waits long.
@@ -21,6 +26,21 @@ pub(super) enum Job {
     Close(oneshot::Sender<()>),
 }
 
+/// A job and when it was queued.
+pub(super) struct Queued {
+    job: Job,
+    at: Instant,
+}
+
+impl From<Job> for Queued {
+    fn from(job: Job) -> Queued {
+        Queued {
+            job,
+            at: Instant::now(),
+        }
+    }
+}
+
 /// What a job came to, before its transaction commits.
 enum Outcome {
     Created(bool),
@@ -29,7 +49,8 @@ enum Outcome {
     Failed(StoreError),
 }
 
-pub(super) fn run(mut conn: Connection, mut jobs: mpsc::Receiver<Job>) {
+pub(super) fn run(mut conn: Connection, mut jobs: mpsc::Receiver<Queued>) {
+    let latency = crate::metrics::commit_seconds();
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = jobs.blocking_recv() {
         batch.push(first);
@@ -40,7 +61,7 @@ pub(super) fn run(mut conn: Connection, mut jobs: mpsc::Receiver<Job>) {
             }
         }
         let size = batch.len();
-        let closing = commit(&mut conn, &mut batch);
+        let closing = commit(&mut conn, &mut batch, &latency);
         tracing::trace!(size, "committed a batch");
         if let Some(done) = closing {
             // Dropping the receiver first makes later writes fail at once instead of waiting.
@@ -54,23 +75,33 @@ pub(super) fn run(mut conn: Connection, mut jobs: mpsc::Receiver<Job>) {
 }
 
 /// Runs `batch` in one transaction and answers each job. Returns the waiter of a `Close`, if any.
-fn commit(conn: &mut Connection, batch: &mut Vec<Job>) -> Option<oneshot::Sender<()>> {
+fn commit(
+    conn: &mut Connection,
+    batch: &mut Vec<Queued>,
+    latency: &Histogram,
+) -> Option<oneshot::Sender<()>> {
     let mut outcomes: Vec<Outcome> = Vec::with_capacity(batch.len());
     let committed = match conn.transaction() {
         Ok(mut tx) => {
-            for job in batch.iter() {
-                outcomes.push(apply(&mut tx, job));
+            for queued in batch.iter() {
+                outcomes.push(apply(&mut tx, &queued.job));
             }
             tx.commit().map_err(StoreError::from)
         }
         Err(e) => Err(StoreError::from(e)),
     };
-    if let Err(e) = &committed {
-        tracing::error!(error = %e, jobs = batch.len(), "a database commit failed");
+    match &committed {
+        Ok(()) => {
+            let now = Instant::now();
+            for queued in batch.iter().filter(|q| !matches!(q.job, Job::Close(_))) {
+                latency.record(now.duration_since(queued.at));
+            }
+        }
+        Err(e) => tracing::error!(error = %e, jobs = batch.len(), "a database commit failed"),
     }
     let mut outcomes = outcomes.into_iter();
     let mut closing = None;
-    for job in batch.drain(..) {
+    for Queued { job, .. } in batch.drain(..) {
         // Nothing of an uncommitted transaction counts, whatever its savepoint said.
         let outcome = match &committed {
             Err(e) => Outcome::Failed(e.clone()),

@@ -13,6 +13,8 @@ use super::ending::{Ending, goodbye, oversized, read_error, too_large};
 use super::gate::Gate;
 use crate::App;
 use crate::config::Tuning;
+use crate::metrics::labels::{DragDrop, PENDING};
+use crate::metrics::{self, Held, Traffic};
 use crate::room::RoomHandle;
 use crate::room::hub::{ConnId, Frame, RoomMsg, now_ms};
 use axum::body::Bytes;
@@ -35,11 +37,14 @@ const OPEN_ATTEMPTS: usize = 3;
 pub(crate) async fn run(socket: WebSocket, app: App) {
     let (mut sink, mut stream) = socket.split();
     let conn = app.rooms.next_conn_id();
+    let traffic = Traffic::new();
+    // Counted as pending until the room welcomes it; the room counts it by role from then on.
+    let mut pending = Some(metrics::socket(PENDING));
     let ending = tokio::select! {
-        ending = live(&mut sink, &mut stream, &app, conn) => ending,
+        ending = live(&mut sink, &mut stream, &app, conn, &traffic, &mut pending) => ending,
         _ = Gate::new(app.shutdown.cancelled()) => Ending::ShuttingDown,
     };
-    goodbye(&mut sink, &mut stream, ending, conn).await;
+    goodbye(&mut sink, &mut stream, ending, conn, &traffic).await;
 }
 
 /// Tells the room a connection is gone, however its task ends (a `select!` may drop it anywhere).
@@ -54,9 +59,16 @@ impl Drop for Attached {
     }
 }
 
-async fn live(sink: &mut Sink, stream: &mut Stream, app: &App, conn: ConnId) -> Ending {
+async fn live(
+    sink: &mut Sink,
+    stream: &mut Stream,
+    app: &App,
+    conn: ConnId,
+    traffic: &Traffic,
+    pending: &mut Option<Held>,
+) -> Ending {
     let tuning = &app.config.tuning;
-    let hello = match timeout(tuning.hello_timeout, first_text(stream)).await {
+    let hello = match timeout(tuning.hello_timeout, first_text(stream, traffic)).await {
         Err(_) => return Ending::Fatal(ProtocolError::HelloFirst),
         Ok(Err(ending)) => return ending,
         Ok(Ok(text)) => text,
@@ -119,6 +131,8 @@ async fn live(sink: &mut Sink, stream: &mut Stream, app: &App, conn: ConnId) -> 
         room: room.clone(),
         conn,
     };
+    *pending = None;
+    traffic.sent(1, welcome.len());
     if sink.send(Message::Text(welcome)).await.is_err() {
         return Ending::Gone;
     }
@@ -126,12 +140,12 @@ async fn live(sink: &mut Sink, stream: &mut Stream, app: &App, conn: ConnId) -> 
     // wake-ups do not poll them too (see `Gate`).
     let quiet = Gate::new(async {
         tokio::select! {
-            ending = read(stream, &room, conn, &out, tuning) => ending,
+            ending = read(stream, &room, conn, &out, tuning, traffic) => ending,
             _ = kick.cancelled() => Ending::Fatal(ProtocolError::TooSlow),
         }
     });
     let ending = tokio::select! {
-        ending = write(sink, &mut queue, tuning.ping_interval) => ending,
+        ending = write(sink, &mut queue, tuning.ping_interval, traffic) => ending,
         ending = quiet => ending,
     };
     // The room cancels the kick, then lets go of the queue: whichever the select saw first.
@@ -143,14 +157,20 @@ async fn live(sink: &mut Sink, stream: &mut Stream, app: &App, conn: ConnId) -> 
 }
 
 /// The first text frame. Control frames may come before it; anything else is not a hello.
-async fn first_text(stream: &mut Stream) -> Result<String, Ending> {
+async fn first_text(stream: &mut Stream, traffic: &Traffic) -> Result<String, Ending> {
     loop {
         match stream.next().await {
             None | Some(Ok(Message::Close(_))) => return Err(Ending::Gone),
             Some(Err(e)) => return Err(read_error(&e)),
             Some(Ok(message)) if oversized(&message) => return Err(too_large()),
-            Some(Ok(Message::Text(text))) => return Ok(text.as_str().to_owned()),
-            Some(Ok(Message::Binary(_))) => return Err(Ending::Fatal(ProtocolError::HelloFirst)),
+            Some(Ok(Message::Text(text))) => {
+                traffic.received(text.len());
+                return Ok(text.as_str().to_owned());
+            }
+            Some(Ok(Message::Binary(bytes))) => {
+                traffic.received(bytes.len());
+                return Err(Ending::Fatal(ProtocolError::HelloFirst));
+            }
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
         }
     }
@@ -197,6 +217,7 @@ async fn read(
     conn: ConnId,
     out: &WeakSender<Frame>,
     tuning: &Tuning,
+    traffic: &Traffic,
 ) -> Ending {
     let mut budget = Budget::new(tuning, Instant::now());
     loop {
@@ -208,8 +229,14 @@ async fn read(
             Ok(Some(Ok(message))) => message,
         };
         let text = match message {
-            Message::Text(text) => Some(text),
-            Message::Binary(_) => None,
+            Message::Text(text) => {
+                traffic.received(text.len());
+                Some(text)
+            }
+            Message::Binary(bytes) => {
+                traffic.received(bytes.len());
+                None
+            }
             Message::Close(_) => return Ending::Gone,
             // tungstenite answers pings itself; pongs only prove the client is alive.
             Message::Ping(_) | Message::Pong(_) => continue,
@@ -250,12 +277,19 @@ async fn read(
                 }
             }
             Route::Drag(msg) => {
-                if budget.relay_drag(now) {
-                    room.try_send(msg);
+                if !budget.relay_drag(now) {
+                    traffic.drag_dropped(DragDrop::Rate);
+                } else if !room.try_send(msg) {
+                    traffic.drag_dropped(DragDrop::InboxFull);
                 }
             }
-            Route::Reply(reply) => send_own(out, *reply),
-            Route::Nothing => {}
+            Route::Reply(reply) => {
+                if let ServerMsg::Error { error } = &*reply {
+                    metrics::refusal(metrics::labels::protocol_code(error));
+                }
+                send_own(out, *reply)
+            }
+            Route::Nothing => traffic.drag_dropped(DragDrop::OffBoard),
         }
     }
 }
@@ -310,17 +344,23 @@ fn send_own(out: &WeakSender<Frame>, msg: ServerMsg) {
 
 /// Sends a non-fatal error to this connection.
 fn tell(out: &WeakSender<Frame>, error: ProtocolError) {
+    metrics::refusal(metrics::labels::protocol_code(&error));
     send_own(out, ServerMsg::Error { error });
 }
 
 /// Drains the queue into the socket, batching what is already waiting into one flush, and pings
 /// now and then so proxies keep the socket open and a dead peer is noticed.
-async fn write(sink: &mut Sink, queue: &mut mpsc::Receiver<Frame>, ping_every: Duration) -> Ending {
+async fn write(
+    sink: &mut Sink,
+    queue: &mut mpsc::Receiver<Frame>,
+    ping_every: Duration,
+    traffic: &Traffic,
+) -> Ending {
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
     loop {
         let sent = tokio::select! {
             frame = queue.recv() => match frame {
-                Some(frame) => send_batch(sink, frame, queue).await,
+                Some(frame) => send_batch(sink, frame, queue, traffic).await,
                 // The room let go of us: it dropped us for being slow (see the kick) or it ended.
                 None => return Ending::ServerError,
             },
@@ -336,10 +376,16 @@ async fn send_batch(
     sink: &mut Sink,
     first: Frame,
     queue: &mut mpsc::Receiver<Frame>,
+    traffic: &Traffic,
 ) -> Result<(), axum::Error> {
+    // Counted once per batch: one pair of atomic adds however many frames were waiting.
+    let (mut frames, mut bytes) = (1, first.len());
     sink.feed(Message::Text(first)).await?;
     while let Ok(frame) = queue.try_recv() {
+        frames += 1;
+        bytes += frame.len();
         sink.feed(Message::Text(frame)).await?;
     }
+    traffic.sent(frames, bytes);
     sink.flush().await
 }

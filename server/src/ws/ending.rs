@@ -2,6 +2,7 @@
 //! message and a close frame with its code, or nothing when the socket is gone.
 
 use super::connection::{Sink, Stream};
+use crate::metrics::{self, Traffic};
 use crate::room::hub::ConnId;
 use axum::extract::ws::{CloseFrame, Message};
 use futures_util::{SinkExt, StreamExt};
@@ -71,7 +72,13 @@ fn close_for(error: &ProtocolError) -> (u16, &'static str) {
 
 /// Sends the error that ended the connection and a close frame, then waits briefly for the
 /// client's close so it reads both before the TCP connection goes.
-pub(super) async fn goodbye(sink: &mut Sink, stream: &mut Stream, ending: Ending, conn: ConnId) {
+pub(super) async fn goodbye(
+    sink: &mut Sink,
+    stream: &mut Stream,
+    ending: Ending,
+    conn: ConnId,
+    traffic: &Traffic,
+) {
     let (error, code, reason) = match ending {
         Ending::Gone => return,
         Ending::Idle => (None, 1000, "idle"),
@@ -81,6 +88,7 @@ pub(super) async fn goodbye(sink: &mut Sink, stream: &mut Stream, ending: Ending
             (Some(ProtocolError::ShuttingDown), code, reason)
         }
         Ending::Fatal(e) => {
+            metrics::refusal(metrics::labels::protocol_code(&e));
             let (code, reason) = close_for(&e);
             (Some(e), code, reason)
         }
@@ -89,6 +97,7 @@ pub(super) async fn goodbye(sink: &mut Sink, stream: &mut Stream, ending: Ending
     let farewell = async {
         if let Some(error) = error {
             let text = ServerMsg::Error { error }.encode();
+            traffic.sent(1, text.len());
             sink.send(Message::Text(text.into())).await?;
         }
         let close = CloseFrame {

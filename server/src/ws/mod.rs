@@ -8,7 +8,7 @@ mod ending;
 mod fuzz_tests;
 mod gate;
 
-use crate::App;
+use crate::{App, metrics};
 use axum::Json;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, State};
@@ -50,6 +50,7 @@ pub(crate) async fn upgrade(
     // Browsers send Origin on every WebSocket; a page elsewhere must not drive a session with the
     // visitor's link. Non-browser clients send none and hold the key anyway.
     if !origin_allowed(&headers, &app.config.allow_origins) {
+        metrics::refusal("origin_not_allowed");
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
     }
     if app.shutdown.is_cancelled() {
@@ -63,6 +64,7 @@ pub(crate) async fn upgrade(
         .address_sockets
         .try_take(&client, app.config.tuning.address_connections)
     else {
+        metrics::refusal("too_many_connections");
         return (
             StatusCode::TOO_MANY_REQUESTS,
             Json(serde_json::json!({"code": "too_many_connections"})),

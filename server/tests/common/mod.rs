@@ -29,6 +29,8 @@ pub const WAIT: Duration = Duration::from_secs(5);
 
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// Where `GET /metrics` is served, when the config has `metrics_bind`.
+    pub metrics_addr: Option<SocketAddr>,
     stop: Option<oneshot::Sender<()>>,
     pub task: Option<JoinHandle<anyhow::Result<()>>>,
     pub monitor: Monitor,
@@ -76,12 +78,14 @@ impl TestServer {
         let addr = listener.local_addr().unwrap();
         let server = Server::open(config.clone(), listener).unwrap();
         let monitor = server.monitor();
+        let metrics_addr = monitor.metrics_addr();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server.run(async move {
             let _ = stopped.await;
         }));
         TestServer {
             addr,
+            metrics_addr,
             stop: Some(stop),
             task: Some(task),
             monitor,
@@ -111,6 +115,12 @@ impl TestServer {
 
     pub async fn http(&self, method: &str, path: &str, body: Option<&str>) -> HttpResponse {
         http(self.addr, method, path, &[], body).await
+    }
+
+    /// `GET /metrics` on the metrics listener; panics if the server has none.
+    pub async fn scrape(&self) -> HttpResponse {
+        let addr = self.metrics_addr.expect("started with metrics_bind");
+        http(addr, "GET", "/metrics", &[], None).await
     }
 
     /// `POST /api/join-code` with `code` as typed.
