@@ -224,12 +224,7 @@ fn user_text_is_only_text_on_every_screen() -> Result<()> {
         type_into(&facilitator, &tid("insight-text"), CARD).await?;
         select_value(&facilitator, &tid("insight-about"), "drive:0").await?;
         click(&facilitator, &tid("insight-add")).await?;
-        click(&facilitator, &tid("toggle-results")).await?;
-        let signal = format!("! Noodzakelijk voor: {NAME}");
-        for browser in everyone {
-            literal(browser, None, &tid("insight-text-1"), CARD).await?;
-            literal(browser, None, &tid("signal-0"), &signal).await?;
-        }
+        // The screen's board gives way to the results once they are shown: its dot first.
         wait_attr(
             &screen,
             &tid(&format!("dot-{ME}-d0")),
@@ -237,6 +232,12 @@ fn user_text_is_only_text_on_every_screen() -> Result<()> {
             &format!("{NAME} · Noodzakelijk"),
         )
         .await?;
+        click(&facilitator, &tid("toggle-results")).await?;
+        let signal = format!("! Noodzakelijk volgens: {NAME}");
+        for browser in everyone {
+            literal(browser, None, &tid("insight-text-1"), CARD).await?;
+            literal(browser, None, &tid("signal-0"), &signal).await?;
+        }
 
         // Inzicht naar Actie: an action that is a script, for the participant and someone
         // else whose name is an image, answering the insight.

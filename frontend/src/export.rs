@@ -246,10 +246,10 @@ pub fn markdown(state: &RoomState, lang: Lang) -> String {
     }
     let _ = writeln!(o, "\n## {}\n", T::Actions.get(lang));
     for a in state.actions.values() {
-        let due = a
-            .due
-            .clone()
-            .unwrap_or_else(|| T::NoDate.get(lang).to_owned());
+        let due = a.due.as_deref().map_or_else(
+            || T::NoDate.get(lang).to_owned(),
+            |d| crate::i18n::long_date(d, lang),
+        );
         let _ = writeln!(
             o,
             "- **{}**: {} · {}",
@@ -410,10 +410,14 @@ mod tests {
             "| Tijd (zwak) | 20 (20–20) | – | – |",
             "- Tijd is schaars",
             "**Anna, HR**",
-            "2027-03-01",
+            "1 maart 2027",
         ] {
             assert!(md.contains(needle), "missing {needle:?} in\n{md}");
         }
+        assert!(
+            !md.contains("2027-03-01"),
+            "a person reads the date the Dutch way:\n{md}"
+        );
     }
 
     #[test]

@@ -145,10 +145,11 @@ pub async fn finger_keyboard_and_mouse(h: Harness) -> Result<()> {
         .await?;
     }
 
-    // Results: each side's median (min–max), the gap, the weakest pillars.
+    // Results: each side's median (min–max), the gap, the weakest pillars. On the shared screen
+    // they take the board's place, so its dots are read first.
+    let seen = pillar_places(screen).await?;
     click(facilitator, &tid("toggle-results")).await?;
     screen.wait_for(&tid("pillar-results")).await?;
-    let seen = pillar_places(screen).await?;
     let values = |pillar: usize, side: Option<&str>| -> Vec<u8> {
         seen.iter()
             .filter(|((id, p), _)| *p == pillar && side.is_none_or(|s| side_of(*id) == s))

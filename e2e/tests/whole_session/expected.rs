@@ -79,7 +79,7 @@ impl Expected {
             if !names.is_empty() {
                 f.signals.insert(
                     d.to_string(),
-                    format!("! Noodzakelijk voor: {}", names.join(", ")),
+                    format!("! Noodzakelijk volgens: {}", names.join(", ")),
                 );
                 f.signal_items.insert(
                     d.to_string(),
@@ -109,7 +109,7 @@ impl Expected {
                     [
                         Some(a.what.into()),
                         Some(a.who.into()),
-                        Some(a.due.unwrap_or("geen datum").into()),
+                        Some(a.due_text.unwrap_or("geen datum").into()),
                         a.tag.map(str::to_owned),
                     ],
                 )

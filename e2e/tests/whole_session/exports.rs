@@ -159,7 +159,7 @@ pub fn check_markdown(file: &Download, expected: &Expected) -> Result<()> {
             "- **{}**: {} · {}",
             a.who,
             a.what,
-            a.due.unwrap_or("geen datum")
+            a.due_text.unwrap_or("geen datum")
         ));
     }
     for (id, text) in REFLECTIONS {

@@ -108,6 +108,8 @@ pub struct ExpectedAction {
     pub owners: Vec<u32>,
     pub other: &'static str,
     pub due: Option<&'static str>,
+    /// The date as a person reads it (harvest, Markdown).
+    pub due_text: Option<&'static str>,
     /// What the harvest shows it answers.
     pub tag: Option<&'static str>,
     pub answers: Option<Need>,
@@ -123,6 +125,7 @@ pub fn actions() -> [ExpectedAction; 3] {
             owners: vec![ANNA, 6],
             other: "HR-adviseur",
             due: Some("2026-03-15"),
+            due_text: Some("15 maart 2026"),
             tag: Some("“Tijd voor leren ontbreekt in de roosters”"),
             answers: Some(Need::Insight(InsightId(2))),
             author: None,
@@ -134,6 +137,7 @@ pub fn actions() -> [ExpectedAction; 3] {
             owners: vec![BRAM],
             other: "",
             due: Some("2026-04-01"),
+            due_text: Some("1 april 2026"),
             tag: Some("Autonomie"),
             answers: Some(Need::Drive(Drive::Autonomy)),
             author: Some(BRAM),
@@ -145,6 +149,7 @@ pub fn actions() -> [ExpectedAction; 3] {
             owners: vec![3],
             other: "",
             due: None,
+            due_text: None,
             tag: None,
             answers: None,
             author: Some(3),

@@ -246,7 +246,13 @@ pub async fn session(h: &Harness) -> Result<Played> {
         .map(|d| format!("signal-item-{d}"))
         .collect();
     for browser in everyone {
-        for css in ["signals", "weak-pillars", "insights", "actions-panel"] {
+        // The shared screen shows the newest insight cards as a rail.
+        let insights = if browser.label() == "screen" {
+            "insight-rail"
+        } else {
+            "insights"
+        };
+        for css in ["signals", "weak-pillars", insights, "actions-panel"] {
             browser.wait_for(&tid(css)).await?;
         }
         let shown = browser

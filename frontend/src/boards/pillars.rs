@@ -254,6 +254,9 @@ pub fn PillarsBoard() -> impl IntoView {
                     }
                 </For>
             </svg>
+            // The scale in words, for the shared screen, where the labels in the drawing are too
+            // small to read from the back of the room.
+            <p class="radial-legend">{i18n.t(T::RadialLegend)}</p>
             <super::pillar_keys::OwnPillarKeys grab sender/>
         </section>
     }

@@ -7,7 +7,10 @@ use koersbord_shared::room::{Rejection, TextField};
 use koersbord_shared::{Phase, Side, Zone};
 use leptos::prelude::*;
 
+mod dates;
 mod method;
+
+pub use dates::long_date;
 pub use method::{drive_about, phase_about, phase_guidance, pillar_about, pillar_prompts};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,6 +166,7 @@ texts! {
         "Other people's dots stay hidden until the facilitator reveals them.";
     Core => "sterk", "strong";
     Rim => "zwak", "weak";
+    RadialLegend => "Midden: sterk ontwikkeld · buitenrand: zwak ontwikkeld", "Centre: strongly developed · rim: weakly developed";
     DragHint => "Sleep je stip naar een vak, of kies een stip en gebruik de pijltjes.",
         "Drag your dot into a zone, or pick a dot and use the arrow keys.";
     PillarHint => "Sleep je stip langs de pijler: dichtbij de kern is sterk ontwikkeld, naar buiten zwak.",
@@ -170,7 +174,7 @@ texts! {
     ShowResults => "Toon uitkomsten", "Show results";
     HideResults => "Verberg uitkomsten", "Hide results";
     Results => "Uitkomsten", "Results";
-    SignalFrom => "Noodzakelijk voor", "Necessary for";
+    SignalFrom => "Noodzakelijk volgens", "Necessary according to";
     MedianRange => "mediaan (laagste–hoogste)", "median (lowest–highest)";
     Gap => "Verschil", "Gap";
     WeakPillar => "zwak", "weak";

@@ -5,7 +5,7 @@
 use super::insights::InsightCards;
 use super::need::{NeedSelect, label};
 use super::steps::{AmbitionCircles, StepIntro};
-use crate::i18n::{T, pillar_prompts, use_i18n};
+use crate::i18n::{T, long_date, pillar_prompts, use_i18n};
 use crate::live::use_live;
 use koersbord_shared::room::{Action, ActionDraft, ActionId, Command, Need};
 use koersbord_shared::{Phase, limits, stats};
@@ -320,7 +320,7 @@ fn ActionItem(
             <p class="action-meta">
                 <span class="who" data-testid=format!("action-who-{}", id.0)>{who}</span>
                 " · "
-                <span class="due" data-testid=format!("action-due-{}", id.0)>{move || due.clone().unwrap_or_else(|| i18n.tr(T::NoDate).to_owned())}</span>
+                <span class="due" data-testid=format!("action-due-{}", id.0)>{move || due.as_deref().map(|d| long_date(d, i18n.lang())).unwrap_or_else(|| i18n.tr(T::NoDate).to_owned())}</span>
                 {move || answers().map(|a| view! { " · " <span class="tag">{a}</span> })}
             </p>
             {move || may_change().then(|| view! {

@@ -9,6 +9,7 @@ mod need;
 
 pub use need::label as need_label;
 mod people;
+mod screen;
 mod steps;
 mod timer;
 mod topbar;
@@ -55,11 +56,17 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
         if role == Role::Participant && live.you.get().is_none() {
             return view! { <main class="page narrow"><people::JoinForm/></main> }.into_any();
         }
+        if role == Role::Screen {
+            return view! {
+                <div class="room-body"><main class="stage"><screen::ScreenStage/></main></div>
+            }
+            .into_any();
+        }
         view! {
             <div class="room-body">
                 <main class="stage"><Stage/></main>
                 {(role == Role::Facilitator).then(|| view! { <facilitator::FacilitatorPanel/> })}
-                {(role != Role::Facilitator).then(|| view! { <aside class="side-panel"><people::PeopleList/></aside> })}
+                {(role == Role::Participant).then(|| view! { <aside class="side-panel"><people::PeopleList/></aside> })}
             </div>
         }
         .into_any()
