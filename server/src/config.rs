@@ -128,12 +128,12 @@ pub struct Tuning {
     /// A new socket must say `hello` within this time.
     #[arg(skip = Tuning::default().hello_timeout)]
     pub hello_timeout: Duration,
-    /// The server pings each socket this often, so proxies and NATs keep it open, and so a live
-    /// browser answers (with a pong of its own) even when it slows a background tab's timers.
+    /// The server pings each socket this often, so proxies and NATs keep it open.
     #[arg(skip = Tuning::default().ping_interval)]
     pub ping_interval: Duration,
-    /// A socket that sent nothing (not a message, not a pong, not its own ping) for this long is
-    /// closed, and the room's presence changes for everyone.
+    /// A socket that sent no message (not even its own `ping`) for this long is closed, and the
+    /// room's presence changes for everyone. WebSocket pongs do not count: the browser sends them
+    /// below the page, even for a page that is cut off.
     #[arg(skip = Tuning::default().idle_timeout)]
     pub idle_timeout: Duration,
     /// Frames waiting for one connection; a connection whose queue fills is dropped.
@@ -183,9 +183,9 @@ impl Default for Tuning {
     fn default() -> Self {
         Tuning {
             hello_timeout: Duration::from_secs(10),
-            // A live browser is heard at least every 2 s: its own pings (connection.rs pings every
-            // 2 s) and its automatic pongs to ours, which a throttled background tab still sends.
-            // Two frames each way every 2 s per socket is nothing for 8–20 sockets a room.
+            // Our client sends a `ping` every 2 s (frontend connection.rs); ours keep proxies from
+            // closing a quiet socket. A frame each way every 2 s per socket is nothing for 8–20
+            // sockets a room.
             ping_interval: Duration::from_secs(2),
             // Three beats missed: a line that is gone (a phone in a lift, the socket never closed)
             // is closed and shown grey on every screen within ~6 s, under the 10 s a room can
