@@ -136,6 +136,8 @@ pub struct Browser {
     client: Client,
     label: String,
     base: String,
+    /// chromedriver's address, for its vendor commands (network conditions).
+    driver: String,
     // Last: removed after the session is closed.
     _profile: TempDir,
 }
@@ -167,6 +169,7 @@ impl Browser {
             client,
             label: label.to_string(),
             base: base.trim_end_matches('/').to_string(),
+            driver: driver.url().trim_end_matches('/').to_string(),
             _profile: profile,
         })
     }
@@ -182,6 +185,46 @@ impl Browser {
     /// The server's `http://HOST:PORT`.
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// Cuts this browser off the network, or connects it again. Chromium's offline emulation keeps
+    /// open WebSockets open and silently stops their traffic (no `close` event, no FIN at the
+    /// server; the browser still answers WebSocket pings below the page), as a phone in a lift.
+    /// Measured here: it stops only sockets opened while some emulation was on, so call
+    /// `set_offline(false)` before the page loads; chromedriver's `chromium/network_conditions`
+    /// never stopped an open socket.
+    pub async fn set_offline(&self, offline: bool) -> Result<()> {
+        self.cdp("Network.enable", json!({})).await?;
+        // Online is an emulation too (fast, 1 ms), so sockets opened now can be cut later.
+        let conditions = json!({
+            "offline": offline,
+            "latency": if offline { 0 } else { 1 },
+            "downloadThroughput": if offline { 0 } else { 100_000_000 },
+            "uploadThroughput": if offline { 0 } else { 100_000_000 },
+        });
+        self.cdp("Network.emulateNetworkConditions", conditions)
+            .await?;
+        Ok(())
+    }
+
+    /// Runs a Chrome DevTools Protocol command through chromedriver.
+    pub async fn cdp(&self, cmd: &str, params: serde_json::Value) -> Result<serde_json::Value> {
+        let session = self
+            .client
+            .session_id()
+            .await?
+            .context("the browser has no WebDriver session")?;
+        let url = format!("{}/session/{session}/goog/cdp/execute", self.driver);
+        let body = json!({"cmd": cmd, "params": params});
+        let response = crate::http::post_json(&url, &body).await?;
+        anyhow::ensure!(
+            response.status == 200,
+            "{}: {cmd} answered {}: {}",
+            self.label,
+            response.status,
+            response.text()
+        );
+        response.json()
     }
 
     /// Opens `path` (`/`, `/r/ROOM#k=KEY`) on the server.

@@ -1,5 +1,10 @@
 //! One WebSocket to the server, kept alive: it says hello with the link's key, reconnects with capped
 //! exponential backoff and jitter when the line drops, and gives up only on a fatal refusal.
+//!
+//! A line can die without the socket closing (a phone in a lift, a Wi-Fi hand-over: the browser
+//! keeps the socket "open" and traffic silently stops). So the heartbeat expects an answer: a ping
+//! that no frame follows within `ANSWER_WITHIN_MS` means the line is dead, and we drop the socket
+//! ourselves and reconnect at once.
 
 use gloo_timers::callback::{Interval, Timeout};
 use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ServerMsg};
@@ -39,19 +44,33 @@ struct Inner {
     on_status: OnStatus,
     retry: Option<Timeout>,
     heartbeat: Option<Interval>,
-    /// When the last message arrived (ms, browser clock): a silent line is a dead line.
-    last_seen: f64,
+    /// When we sent the oldest ping that no frame has followed yet (ms, browser clock). Any frame
+    /// clears it: a busy line needs no pong to prove it is alive.
+    unanswered_since: Option<f64>,
+    /// When the last ping went out.
+    last_ping: f64,
     /// Keeps the socket's callbacks alive as long as the socket.
     callbacks: Vec<Box<dyn std::any::Any>>,
+    /// The window's `online` listener: when the device says the network is back, we try at once
+    /// rather than wait out the backoff.
+    _online: Option<Closure<dyn FnMut()>>,
 }
 
 #[derive(Clone)]
 pub struct Connection(Rc<RefCell<Inner>>);
 
-/// How often we ping: keeps the clock estimate fresh and finds a dead line.
-const HEARTBEAT_MS: u32 = 5_000;
-/// No message for this long (three missed pongs) means the line is dead even if the socket says open.
-const DEAD_AFTER_MS: f64 = 3.0 * HEARTBEAT_MS as f64;
+/// The heartbeat looks at the line this often; cheap (a comparison), and it bounds how late a
+/// missed answer is noticed.
+const TICK_MS: u32 = 500;
+/// How often we ping: keeps the clock estimate fresh, keeps the server from closing us as idle
+/// (its `idle_timeout` is three of these), and finds a dead line. About 40 bytes each way.
+const PING_EVERY_MS: f64 = 2_000.0;
+/// A ping with no frame after it for this long means the line is dead even if the socket says
+/// open. Far above a normal round trip (tens of ms, a few hundred on a poor mobile link), and short
+/// enough that a dead line is noticed within `PING_EVERY_MS + ANSWER_WITHIN_MS + TICK_MS` = 4.5 s.
+/// Measured from a ping we sent, not from the last frame, so a background tab whose timers the
+/// browser slows down is not taken for a dead line.
+const ANSWER_WITHIN_MS: f64 = 2_000.0;
 const MAX_BACKOFF_MS: f64 = 10_000.0;
 
 impl Connection {
@@ -69,9 +88,18 @@ impl Connection {
             on_status: Rc::new(on_status),
             retry: None,
             heartbeat: None,
-            last_seen: 0.0,
+            unanswered_since: None,
+            last_ping: 0.0,
             callbacks: Vec::new(),
+            _online: None,
         })));
+        let me = conn.clone();
+        let online = Closure::<dyn FnMut()>::new(move || me.retry_now());
+        if let Some(window) = web_sys::window() {
+            let _ =
+                window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
+        }
+        conn.0.borrow_mut()._online = Some(online);
         conn.connect();
         conn
     }
@@ -89,6 +117,17 @@ impl Connection {
                 ws.send_with_str(&msg.encode()).is_ok()
             }
             _ => false,
+        }
+    }
+
+    /// Tries again now instead of waiting out the backoff (the user asked to).
+    pub fn retry_now(&self) {
+        let waiting = {
+            let mut inner = self.0.borrow_mut();
+            inner.ws.is_none() && !inner.refused && inner.retry.take().is_some()
+        };
+        if waiting {
+            self.connect();
         }
     }
 
@@ -120,7 +159,7 @@ impl Connection {
         let me = self.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             if let Some(text) = ev.data().as_string() {
-                me.0.borrow_mut().last_seen = js_sys::Date::now();
+                me.0.borrow_mut().unanswered_since = None;
                 match ServerMsg::decode(&text) {
                     Ok(msg) => {
                         let handler = me.0.borrow().on_message.clone();
@@ -147,7 +186,7 @@ impl Connection {
         let hello = {
             let mut inner = self.0.borrow_mut();
             inner.attempt = 0;
-            inner.last_seen = js_sys::Date::now();
+            inner.unanswered_since = None;
             let c = &inner.credentials;
             ClientMsg::Hello {
                 protocol_version: PROTOCOL_VERSION,
@@ -159,7 +198,7 @@ impl Connection {
         self.send(&hello);
         self.ping();
         let me = self.clone();
-        let heartbeat = Interval::new(HEARTBEAT_MS, move || me.ping());
+        let heartbeat = Interval::new(TICK_MS, move || me.beat());
         let status = {
             let mut inner = self.0.borrow_mut();
             inner.heartbeat = Some(heartbeat);
@@ -168,18 +207,50 @@ impl Connection {
         status(Status::Open);
     }
 
-    fn ping(&self) {
-        let silent_for = js_sys::Date::now() - self.0.borrow().last_seen;
-        if silent_for > DEAD_AFTER_MS {
-            // Closing fires `onclose`, which schedules the reconnect.
-            if let Some(ws) = &self.0.borrow().ws {
-                let _ = ws.close();
-            }
-            return;
+    /// One heartbeat tick: gives up on a line that left a ping unanswered too long, else pings
+    /// when it is time.
+    fn beat(&self) {
+        let now = js_sys::Date::now();
+        let (unanswered, last_ping) = {
+            let inner = self.0.borrow();
+            (inner.unanswered_since, inner.last_ping)
+        };
+        if unanswered.is_some_and(|since| now - since > ANSWER_WITHIN_MS) {
+            self.drop_dead_line();
+        } else if now - last_ping >= PING_EVERY_MS - f64::from(TICK_MS) / 2.0 {
+            self.ping();
         }
-        self.send(&ClientMsg::Ping {
-            nonce: js_sys::Date::now() as u64,
-        });
+    }
+
+    fn ping(&self) {
+        let now = js_sys::Date::now();
+        if self.send(&ClientMsg::Ping { nonce: now as u64 }) {
+            let mut inner = self.0.borrow_mut();
+            inner.last_ping = now;
+            inner.unanswered_since.get_or_insert(now);
+        }
+    }
+
+    /// The socket says open but nothing comes back. `close()` would wait for a closing handshake
+    /// that cannot arrive, so we forget the socket (its callbacks go with it, so its late `onclose`
+    /// changes nothing) and reconnect at once: the first attempt waits no backoff.
+    fn drop_dead_line(&self) {
+        let ws = {
+            let mut inner = self.0.borrow_mut();
+            inner.heartbeat = None;
+            inner.unanswered_since = None;
+            inner.callbacks.clear();
+            inner.ws.take()
+        };
+        if let Some(ws) = ws {
+            ws.set_onopen(None);
+            ws.set_onmessage(None);
+            ws.set_onclose(None);
+            let _ = ws.close();
+        }
+        let status = self.0.borrow().on_status.clone();
+        status(Status::Retrying);
+        self.connect();
     }
 
     fn on_close(&self) {

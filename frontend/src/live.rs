@@ -4,6 +4,13 @@
 //! The server is the authority. Before sending a command we run the same rules locally
 //! (`koersbord_shared::room::decide`), so a refusal shows at once and a drop shows where it landed
 //! before the acknowledgement arrives.
+//!
+//! Nothing is lost silently. A placement (a drive or pillar dot) stays pending until its `ack`, and
+//! looks unconfirmed until then; made while the line is down, it waits here. After a reconnect every
+//! pending placement is checked again against the fresh snapshot and sent again (placing sets a
+//! value, so a second copy is harmless), or, if the rules now refuse it, the dot goes back and
+//! the user is told. Other commands are not resent (some are not idempotent): the user is told
+//! their last change may not have arrived.
 
 use crate::connection::{Connection, Credentials, Status};
 use crate::storage;
@@ -13,11 +20,32 @@ use koersbord_shared::{DotRef, ParticipantId};
 use leptos::prelude::*;
 use std::collections::HashMap;
 
-/// A refusal or problem to show the user briefly.
+/// A refusal or problem to show the user.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Notice {
     Rejected(Rejection),
+    /// Not sent: the line is down (for commands that are not queued).
     Offline,
+    /// A placement the rules refused, here or at the server: the dot is back where it was.
+    PutBack(Rejection),
+    /// A change went out just before the line dropped and got no answer: it may not have arrived.
+    Unanswered,
+}
+
+impl Notice {
+    /// Whether the user must be able to read it at leisure: it says something changed back.
+    pub fn is_lasting(&self) -> bool {
+        matches!(self, Notice::PutBack(_) | Notice::Unanswered)
+    }
+}
+
+/// The dot a command places, if it is a placement.
+pub fn placed_dot(command: &Command) -> Option<DotRef> {
+    match command {
+        Command::PlaceDrive { drive, .. } => Some(DotRef::Drive(*drive)),
+        Command::PlacePillar { pillar, .. } => Some(DotRef::Pillar(*pillar)),
+        _ => None,
+    }
 }
 
 /// Where another participant is dragging one of their dots right now, in board coordinates.
@@ -35,7 +63,7 @@ pub struct Live {
     pub fatal: RwSignal<Option<ProtocolError>>,
     pub notice: RwSignal<Option<(u64, Notice)>>,
     pub drags: RwSignal<Drags>,
-    /// Commands sent but not yet answered, by id.
+    /// Commands not yet answered, by id: sent, or (placements only) waiting for the line.
     pub pending: RwSignal<HashMap<u64, Command>>,
     /// Server time minus browser time, in ms, from the best ping so far.
     pub clock_offset: RwSignal<f64>,
@@ -106,16 +134,14 @@ impl Live {
     }
 
     /// Checks `command` against the shared rules and sends it. A local refusal is shown at once and
-    /// nothing is sent; an offline line is said plainly, never silently dropped.
+    /// nothing is sent. With the line down a placement waits (pending, so it looks unconfirmed) and
+    /// goes out after the reconnect; anything else is refused with a notice, never dropped silently.
     pub fn command(&self, command: Command) -> Result<u64, Notice> {
-        let checked = self.state.with_untracked(|state| {
-            let (Some(state), Some(actor)) = (state, self.actor_untracked()) else {
-                return Ok(());
+        if let Err(reason) = self.check(&command) {
+            let notice = match placed_dot(&command) {
+                Some(_) => Notice::PutBack(reason),
+                None => Notice::Rejected(reason),
             };
-            decide(state, actor, &command, self.server_now() as u64).map(|_| ())
-        });
-        if let Err(reason) = checked {
-            let notice = Notice::Rejected(reason);
             self.show(notice.clone());
             return Err(notice);
         }
@@ -126,13 +152,100 @@ impl Live {
             command: command.clone(),
         };
         if !self.send(&msg) {
-            self.show(Notice::Offline);
-            return Err(Notice::Offline);
+            let Some(dot) = placed_dot(&command) else {
+                self.show(Notice::Offline);
+                return Err(Notice::Offline);
+            };
+            // Only the latest placement of a dot matters once the line is back.
+            self.pending.update(|p| {
+                p.retain(|_, c| placed_dot(c) != Some(dot));
+                p.insert(id, command);
+            });
+            return Ok(id);
         }
         self.pending.update(|p| {
             p.insert(id, command);
         });
         Ok(id)
+    }
+
+    /// Whether one of our placements of `dot` still waits for the server (tracked).
+    pub fn unconfirmed(&self, dot: DotRef) -> bool {
+        self.pending
+            .with(|p| p.values().any(|c| placed_dot(c) == Some(dot)))
+    }
+
+    /// Our latest placement of `dot` still waiting for the server, if any (tracked).
+    pub fn latest_pending(&self, dot: DotRef) -> Option<Command> {
+        self.pending.with(|p| {
+            p.iter()
+                .filter(|(_, c)| placed_dot(c) == Some(dot))
+                .max_by_key(|(id, _)| **id)
+                .map(|(_, c)| c.clone())
+        })
+    }
+
+    /// Whether any placement waits for the server (tracked).
+    pub fn any_unconfirmed(&self) -> bool {
+        self.pending
+            .with(|p| p.values().any(|c| placed_dot(c).is_some()))
+    }
+
+    /// Tries to reconnect now rather than after the backoff.
+    pub fn retry_now(&self) {
+        self.connection.with_value(|c| {
+            if let Some(c) = c {
+                c.retry_now()
+            }
+        });
+    }
+
+    fn check(&self, command: &Command) -> Result<(), Rejection> {
+        self.state.with_untracked(|state| {
+            let (Some(state), Some(actor)) = (state, self.actor_untracked()) else {
+                return Ok(());
+            };
+            decide(state, actor, command, self.server_now() as u64).map(|_| ())
+        })
+    }
+
+    /// After a welcome: what was pending is checked against the fresh snapshot. Placements the
+    /// rules still allow go out again (or are dropped when the snapshot already has them); a
+    /// refused one goes back with a notice; other commands are dropped with a notice.
+    fn resend_pending(&self) {
+        let mut pending: Vec<(u64, Command)> = self.pending.get_untracked().into_iter().collect();
+        pending.sort_by_key(|(id, _)| *id);
+        let (mut keep, mut notice) = (HashMap::new(), None);
+        for (id, command) in pending {
+            if placed_dot(&command).is_none() {
+                notice.get_or_insert(Notice::Unanswered);
+                continue;
+            }
+            let verdict = self.state.with_untracked(|state| {
+                let (Some(state), Some(actor)) = (state, self.actor_untracked()) else {
+                    return Ok(Vec::new());
+                };
+                decide(state, actor, &command, self.server_now() as u64)
+            });
+            match verdict {
+                // The snapshot already has it: it arrived before the line dropped.
+                Ok(events) if events.is_empty() => {}
+                Ok(_) => {
+                    let msg = ClientMsg::Command {
+                        id,
+                        command: command.clone(),
+                    };
+                    // A send that fails here leaves it pending for the next welcome.
+                    self.send(&msg);
+                    keep.insert(id, command);
+                }
+                Err(reason) => notice = Some(Notice::PutBack(reason)),
+            }
+        }
+        self.pending.set(keep);
+        if let Some(notice) = notice {
+            self.show(notice);
+        }
     }
 
     /// Sends presence (a drag); losing one is harmless.
@@ -165,11 +278,10 @@ impl Live {
                 self.you.set(you);
                 self.invite.set(invite);
                 self.state.set(Some(state));
-                // Commands from before a reconnect got no answer; their effect (if any) is in the
-                // snapshot. Optimistic marks go; the snapshot is the truth.
-                self.pending.set(HashMap::new());
                 self.drags.set(HashMap::new());
                 self.fatal.set(None);
+                // Commands from before a reconnect got no answer; the snapshot says which arrived.
+                self.resend_pending();
             }
             ServerMsg::Joined {
                 you,
@@ -203,10 +315,13 @@ impl Live {
                 p.remove(&id);
             }),
             ServerMsg::Rejected { id, reason } => {
-                self.pending.update(|p| {
-                    p.remove(&id);
+                let mut command = None;
+                self.pending.update(|p| command = p.remove(&id));
+                // The dot is drawn from the state again, where the server has it: say so.
+                self.show(match command.as_ref().and_then(placed_dot) {
+                    Some(_) => Notice::PutBack(reason),
+                    None => Notice::Rejected(reason),
                 });
-                self.show(Notice::Rejected(reason));
             }
             ServerMsg::Drag { by, dot, x, y } => self.drags.update(|d| {
                 d.insert((by, dot), (x, y));

@@ -131,7 +131,9 @@ pub struct Tuning {
     /// The server pings each socket this often, so proxies and NATs keep it open.
     #[arg(skip = Tuning::default().ping_interval)]
     pub ping_interval: Duration,
-    /// A socket that sent nothing (not even a pong) for this long is closed.
+    /// A socket that sent no message (not even its own `ping`) for this long is closed, and the
+    /// room's presence changes for everyone. WebSocket pongs do not count: the browser sends them
+    /// below the page, even for a page that is cut off.
     #[arg(skip = Tuning::default().idle_timeout)]
     pub idle_timeout: Duration,
     /// Frames waiting for one connection; a connection whose queue fills is dropped.
@@ -181,8 +183,14 @@ impl Default for Tuning {
     fn default() -> Self {
         Tuning {
             hello_timeout: Duration::from_secs(10),
-            ping_interval: Duration::from_secs(20),
-            idle_timeout: Duration::from_secs(60),
+            // Our client sends a `ping` every 2 s (frontend connection.rs); ours keep proxies from
+            // closing a quiet socket. A frame each way every 2 s per socket is nothing for 8–20
+            // sockets a room.
+            ping_interval: Duration::from_secs(2),
+            // Three beats missed: a line that is gone (a phone in a lift, the socket never closed)
+            // is closed and shown grey on every screen within ~6 s, under the 10 s a room can
+            // bear; a link that stalls for a beat or two (a Wi-Fi hand-over) keeps its socket.
+            idle_timeout: Duration::from_secs(6),
             outgoing_queue: 256,
             // 60 drags a second plus commands and pings, with room for a burst after a stall.
             messages_per_sec: 120.0,

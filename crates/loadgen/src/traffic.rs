@@ -51,7 +51,9 @@ pub(crate) fn spawn_socket(
     })
 }
 
-/// Reads everything (tungstenite answers the server's pings); a dragger also drags and drops.
+/// Reads everything (tungstenite answers the server's pings) and pings as our client does, since
+/// the server closes a socket that sends no message for a few seconds; a dragger also drags and
+/// drops.
 async fn socket_loop(
     ctx: &Ctx,
     shared: &RoomShared,
@@ -82,6 +84,10 @@ async fn socket_loop(
     let period = Duration::from_secs_f64(1.0 / ctx.opts.drag_hz.max(0.1));
     let mut tick = tokio::time::interval(period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Our client's heartbeat: a `ping` every 2 s.
+    let mut heartbeat = tokio::time::interval(Duration::from_secs(2));
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut nonce: u64 = 0;
     let mut seq: u32 = 0;
     let mut in_drag: u32 = 0;
     let mut next_id: u64 = 2;
@@ -107,6 +113,10 @@ async fn socket_loop(
                     Stage::Stop => break Ok(()),
                     Stage::Setup => {}
                 }
+            }
+            _ = heartbeat.tick() => {
+                nonce += 1;
+                ws.send(Message::text(ClientMsg::Ping { nonce }.encode())).await?;
             }
             _ = tick.tick(), if drags && running => {
                 let msg = if in_drag < per_drag {

@@ -329,19 +329,32 @@ fn OwnDot(
             drop_at(None);
         }
     };
+    // Until the server confirms a drop the dot is striped and ringed with dashes, and says so in
+    // words: not by colour alone.
+    let unconfirmed = move || live.unconfirmed(dot);
     let label = move || {
         let lang = i18n.lang();
         let place = slot()
             .map(|z| zone_name(z, lang))
             .unwrap_or_else(|| T::Tray.get(lang));
-        format!("{}: {}. {}", drive.dutch(), place, T::DragHint.get(lang))
+        let waiting = if unconfirmed() {
+            format!(" ({})", T::Unconfirmed.get(lang))
+        } else {
+            String::new()
+        };
+        format!(
+            "{}: {place}{waiting}. {}",
+            drive.dutch(),
+            T::DragHint.get(lang)
+        )
     };
     let side = d
         .with_untracked(|d| d.as_ref().map(|d| d.side))
         .unwrap_or(Side::Network);
     view! {
         <button class=format!("{} own", dot_class(side)) class:grabbed=move || mine().is_some()
-            class:in-tray=move || slot().is_none()
+            class:in-tray=move || slot().is_none() class:unconfirmed=unconfirmed
+            data-confirmed=move || (!unconfirmed()).to_string()
             style:left=move || place(pos().0, pos().1).0 style:top=move || place(pos().0, pos().1).1
             aria-label=label title=label
             data-testid=format!("own-dot-{}", dot_key(dot)) data-slot=move || slot_index(slot())

@@ -4,6 +4,7 @@ use super::pillars::{drop_pillar, from_unit, point, radius_of, strength_at, to_u
 use super::{DragSender, Grab, Via};
 use crate::i18n::{T, use_i18n};
 use crate::live::use_live;
+use koersbord_shared::room::Command;
 use koersbord_shared::{DotRef, Pillar, Strength};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -15,6 +16,12 @@ pub fn OwnPillarKeys(grab: RwSignal<Option<Grab>>, sender: DragSender) -> impl I
     let live = use_live();
     let i18n = use_i18n();
     let mine = move |pillar: Pillar| {
+        // A drop still waiting for the server shows where it landed, as on the board.
+        if let Some(Command::PlacePillar { strength, .. }) =
+            live.latest_pending(DotRef::Pillar(pillar))
+        {
+            return Some(strength);
+        }
         let me = live.you.get()?;
         live.state.with(|s| {
             s.as_ref()
@@ -66,11 +73,13 @@ pub fn OwnPillarKeys(grab: RwSignal<Option<Grab>>, sender: DragSender) -> impl I
                             }
                         };
                         let value = move || carried_strength().or_else(|| mine(pillar).flatten()).map(|s| s.value().to_string()).unwrap_or_else(|| "–".into());
+                        let unconfirmed = move || live.unconfirmed(dot);
+                        let waiting = move || if unconfirmed() { format!(" ({})", i18n.tr(T::Unconfirmed)) } else { String::new() };
                         view! {
-                            <button class="pillar-key" class:carried=move || carried().is_some()
+                            <button class="pillar-key" class:carried=move || carried().is_some() class:unconfirmed=unconfirmed
                                 data-testid=format!("pillar-key-{}", pillar.index())
                                 on:keydown=on_key on:blur=on_blur
-                                aria-label=move || format!("{}: {}", pillar.dutch(), value())>
+                                aria-label=move || format!("{}: {}{}", pillar.dutch(), value(), waiting())>
                                 <span>{pillar.dutch()}</span>
                                 <span class="value">{value}</span>
                             </button>

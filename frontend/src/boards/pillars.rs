@@ -231,6 +231,12 @@ pub fn PillarsBoard() -> impl IntoView {
             <svg class="radial" node_ref=svg viewBox=format!("{} {} {} {}", -VIEW_X, -VIEW, 2.0 * VIEW_X, 2.0 * VIEW)
                 data-testid="pillars-svg"
                 on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel>
+                // Stripes for a dot the server has not confirmed yet (see `RadialDot`).
+                <defs>
+                    <pattern id="unconfirmed-hatch" patternUnits="userSpaceOnUse" width="0.03" height="0.03" patternTransform="rotate(45)">
+                        <rect width="0.014" height="0.03" fill="rgba(255,255,255,0.6)"/>
+                    </pattern>
+                </defs>
                 <circle class="rim" cx="0" cy="0" r="1"/>
                 <circle class="ring" cx="0" cy="0" r=CORE + (1.0 - CORE) * 0.5/>
                 <circle class="core" cx="0" cy="0" r=CORE/>
@@ -317,16 +323,25 @@ fn RadialDot(d: Memo<Option<PillarDot>>, grab: RwSignal<Option<Grab>>) -> impl I
         })
     };
     let name = first.name.clone();
+    // Ours, until the server confirms it: dashed ring and stripes, and the words in its title.
+    let unconfirmed = move || is_me && live.unconfirmed(dot);
+    let i18n = use_i18n();
     let title = move || {
         let value = strength()
             .map(|s| s.value().to_string())
             .unwrap_or_else(|| "–".into());
-        format!("{} · {} · {}", name, pillar.dutch(), value)
+        let waiting = if unconfirmed() {
+            format!(" ({})", i18n.tr(T::Unconfirmed))
+        } else {
+            String::new()
+        };
+        format!("{} · {} · {}{waiting}", name, pillar.dutch(), value)
     };
     let r = if is_me { 0.06 } else { 0.05 };
     view! {
         <g class=format!("radial-dot dot-{}", side_class(side)) class:own=is_me class:dragging=move || moving().is_some()
-            class:in-tray=move || strength().is_none()
+            class:in-tray=move || strength().is_none() class:unconfirmed=unconfirmed
+            data-confirmed=move || is_me.then(|| (!unconfirmed()).to_string())
             transform=move || { let (x, y) = pos(); format!("translate({x:.4} {y:.4})") }
             data-testid=format!("{}dot-{}-{}", if is_me { "own-" } else { "" }, id.0, dot_key(dot))
             data-strength=move || strength().map(|s| s.value().to_string()).unwrap_or_default()>
@@ -335,6 +350,10 @@ fn RadialDot(d: Memo<Option<PillarDot>>, grab: RwSignal<Option<Grab>>) -> impl I
             } else {
                 view! { <circle r=r/> }.into_any()
             }}
+            {move || unconfirmed().then(|| view! {
+                <circle class="unconfirmed-hatch" r=r fill="url(#unconfirmed-hatch)"/>
+                <circle class="unconfirmed-ring" r=r * 1.45/>
+            })}
             <text y="0.02">{initial(&first.name)}</text>
             <title>{title}</title>
         </g>

@@ -70,8 +70,17 @@ texts! {
 
     // Connection
     Connecting => "Verbinden…", "Connecting…";
-    Reconnecting => "Verbinding weggevallen. We proberen het opnieuw…", "Connection lost. Trying again…";
-    Disconnected => "Geen verbinding", "Not connected";
+    Reconnecting => "Geen verbinding. We proberen het opnieuw…", "No connection. Trying again…";
+    DotsWaiting => "Gestreepte stippen zijn nog niet opgeslagen en gaan mee zodra het weer lukt.",
+        "Striped dots are not saved yet; they go out once the line is back.";
+    RetryNow => "Opnieuw", "Retry";
+    Disconnected => "Geen verbinding: dit is niet verstuurd. Probeer het opnieuw als de verbinding terug is.",
+        "No connection: this was not sent. Try again once the connection is back.";
+    Unanswered => "De verbinding viel weg voordat je laatste wijziging bevestigd was. Kijk even of die is aangekomen.",
+        "The connection dropped before your last change was confirmed. Please check whether it arrived.";
+    PutBack => "Je stip is teruggezet.", "Your dot went back.";
+    Unconfirmed => "nog niet bevestigd", "not confirmed yet";
+    Dismiss => "Sluiten", "Close";
     Crashed => "Er ging iets mis in deze pagina. Herlaad haar: je komt terug als dezelfde deelnemer en er gaat niets verloren.",
         "Something went wrong in this page. Reload it: you come back as the same participant and nothing is lost.";
     Reload => "Herladen", "Reload";

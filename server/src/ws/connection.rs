@@ -220,8 +220,12 @@ async fn read(
     traffic: &Traffic,
 ) -> Ending {
     let mut budget = Budget::new(tuning, Instant::now());
+    // Only a message (a `ping` of the client's own at least) proves the page is there: a browser
+    // answers WebSocket pings below the page, even when the page is cut off or frozen, so pongs
+    // do not move this deadline.
+    let mut silent_until = tokio::time::Instant::now() + tuning.idle_timeout;
     loop {
-        let message = match timeout(tuning.idle_timeout, stream.next()).await {
+        let message = match tokio::time::timeout_at(silent_until, stream.next()).await {
             Err(_) => return Ending::Idle,
             Ok(None) => return Ending::Gone,
             Ok(Some(Err(e))) => return read_error(&e),
@@ -238,9 +242,10 @@ async fn read(
                 None
             }
             Message::Close(_) => return Ending::Gone,
-            // tungstenite answers pings itself; pongs only prove the client is alive.
+            // tungstenite answers pings itself; pongs keep proxies and NATs happy, nothing more.
             Message::Ping(_) | Message::Pong(_) => continue,
         };
+        silent_until = tokio::time::Instant::now() + tuning.idle_timeout;
         let now = Instant::now();
         match budget.admit(now) {
             Verdict::Pass => {}

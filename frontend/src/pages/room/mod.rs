@@ -17,7 +17,7 @@ mod topbar;
 use crate::boards::results::{DriveResults, PillarResults};
 use crate::boards::{drives::DrivesBoard, pillars::PillarsBoard};
 use crate::connection::Status;
-use crate::i18n::{T, protocol_error_text, rejection_text, use_i18n};
+use crate::i18n::{Lang, T, protocol_error_text, rejection_text, use_i18n};
 use crate::live::{Live, Notice, use_live};
 use koersbord_shared::protocol::Role;
 use koersbord_shared::{Board, Phase};
@@ -75,9 +75,11 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
         <div class="room" class:screen=move || role.get() == Some(Role::Screen) data-testid="room"
             data-role=move || role.get().map(|r| format!("{r:?}").to_lowercase())>
             <topbar::TopBar/>
-            <ConnectionBanner/>
-            <Toast/>
             {body}
+            <div class="status-dock">
+                <Toast/>
+                <ConnectionBanner/>
+            </div>
         </div>
     }
 }
@@ -121,25 +123,48 @@ fn Stage() -> impl IntoView {
     }
 }
 
-/// Says plainly when the line is down; the board stays visible and catches up on reconnect.
+/// Says plainly when the line is down, from the moment the heartbeat gives up until the welcome
+/// after the reconnect; docked at the bottom, so it covers none of the board's controls (the page
+/// gets room for it below the board). The board stays usable: dots placed meanwhile wait.
 #[component]
 fn ConnectionBanner() -> impl IntoView {
     let live = use_live();
     let i18n = use_i18n();
+    // Only a line that was up can be down; the first connect has its own "Verbinden…".
+    let down = move || {
+        live.state.with(|s| s.is_some())
+            && matches!(live.status.get(), Status::Retrying | Status::Connecting)
+    };
     move || {
-        (live.status.get() == Status::Retrying).then(|| {
-            view! { <div class="banner warn" role="status" data-testid="reconnecting">{i18n.t(T::Reconnecting)}</div> }
+        down().then(|| {
+            view! {
+                <div class="banner offline" role="status" data-testid="reconnecting">
+                    <span class="banner-mark" aria-hidden="true">"!"</span>
+                    <p class="banner-text">
+                        <strong>{i18n.t(T::Reconnecting)}</strong>
+                        {move || live.any_unconfirmed().then(|| view! {
+                            " " <span data-testid="waiting-dots">{i18n.t(T::DotsWaiting)}</span>
+                        })}
+                    </p>
+                    <button class="banner-retry" data-testid="retry-now" on:click=move |_| live.retry_now()>
+                        {i18n.t(T::RetryNow)}
+                    </button>
+                </div>
+            }
         })
     }
 }
 
-/// The last refusal, shown for a few seconds.
+/// The last refusal or problem. One that says something went back stays until dismissed or for
+/// long enough to read calmly; a plain refusal (nothing moved) for a few seconds. `role=alert`
+/// has screen readers announce it.
 #[component]
 fn Toast() -> impl IntoView {
     let live = use_live();
     let i18n = use_i18n();
     Effect::new(move |_| {
-        if let Some((serial, _)) = live.notice.get() {
+        if let Some((serial, notice)) = live.notice.get() {
+            let ms = if notice.is_lasting() { 12_000 } else { 6_000 };
             set_timeout(
                 move || {
                     if live
@@ -150,17 +175,33 @@ fn Toast() -> impl IntoView {
                         live.notice.set(None);
                     }
                 },
-                std::time::Duration::from_millis(4000),
+                std::time::Duration::from_millis(ms),
             );
         }
     });
     move || {
         live.notice.get().map(|(_, notice)| {
-            let text = move || match &notice {
-                Notice::Rejected(reason) => rejection_text(reason, i18n.lang()),
-                Notice::Offline => i18n.tr(T::Disconnected).to_owned(),
-            };
-            view! { <div class="toast" role="alert" data-testid="toast">{text}</div> }
+            let lasting = notice.is_lasting();
+            let text = move || notice_text(&notice, i18n.lang());
+            view! {
+                <div class="toast" class:lasting=lasting role="alert" data-testid="toast">
+                    <p>{text}</p>
+                    <button class="toast-close" data-testid="toast-close" on:click=move |_| live.notice.set(None)>
+                        {i18n.t(T::Dismiss)}
+                    </button>
+                </div>
+            }
         })
+    }
+}
+
+fn notice_text(notice: &Notice, lang: Lang) -> String {
+    match notice {
+        Notice::Rejected(reason) => rejection_text(reason, lang),
+        Notice::PutBack(reason) => {
+            format!("{} {}", T::PutBack.get(lang), rejection_text(reason, lang))
+        }
+        Notice::Offline => T::Disconnected.get(lang).to_owned(),
+        Notice::Unanswered => T::Unanswered.get(lang).to_owned(),
     }
 }

@@ -2,6 +2,7 @@
 //! connected right now.
 
 use crate::boards::dot::side_class;
+use crate::connection::Status;
 use crate::i18n::{T, field_of, rejection_text, side_name, use_i18n};
 use crate::live::{Notice, use_live};
 use koersbord_shared::protocol::Role;
@@ -79,7 +80,11 @@ pub fn PeopleList() -> impl IntoView {
 
     let row = move |p: Participant| {
         let id = p.id;
-        let online = move || presence.with(|pr| pr.participants.contains(&id));
+        // Green only for someone the server hears from now; while our own line is down, we know
+        // nothing about anyone, so nobody is shown as connected.
+        let online = move || {
+            live.status.get() == Status::Open && presence.with(|pr| pr.participants.contains(&id))
+        };
         let counts = (p.placed(Board::Drives), p.placed(Board::Pillars));
         let placed = move || {
             board.get().map(|b| match b {

@@ -1,0 +1,126 @@
+//! A line that dies without closing (a phone in a lift: no FIN, no close frame, just silence) must
+//! not stay "online": with the production timings the server closes a socket whose page sent no
+//! message, even if it still answers WebSocket pings, and everyone else sees that participant go
+//! within the deadline a room can bear (10 s). A client that keeps pinging, as ours does every
+//! 2 s, keeps its socket.
+
+mod common;
+
+use common::TestServer;
+use futures_util::StreamExt;
+use koersbord_server::Tuning;
+use koersbord_shared::protocol::{ClientMsg, ServerMsg};
+use koersbord_shared::{ParticipantId, Side};
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message;
+
+/// What the product promises: gone people are grey on every screen within this.
+const GREY_WITHIN: Duration = Duration::from_secs(10);
+
+/// Reads `c` until a presence without `who`, up to `within`; returns when it came.
+async fn until_gone(c: &mut common::Client, who: ParticipantId, within: Duration) -> Duration {
+    let start = Instant::now();
+    let mut nonce = 0;
+    loop {
+        // The watcher is a live client: it pings as ours does, or it would be closed too.
+        nonce += 1;
+        c.send(ClientMsg::Ping { nonce }).await;
+        let left = within.saturating_sub(start.elapsed());
+        match c.next(left.min(Duration::from_secs(1))).await {
+            Some(Ok(ServerMsg::Presence { presence })) if !presence.participants.contains(&who) => {
+                return start.elapsed();
+            }
+            Some(Ok(_)) => {}
+            Some(Err(closed)) => panic!("the watcher's own socket closed: {closed:?}"),
+            None if start.elapsed() >= within => panic!("{who:?} still online after {within:?}"),
+            None => {}
+        }
+    }
+}
+
+#[test]
+fn the_defaults_notice_a_silent_socket_well_within_ten_seconds() {
+    let t = Tuning::default();
+    // Two beats of slack for a slow link, and the presence news still arrives in time.
+    assert!(t.idle_timeout >= 3 * t.ping_interval, "{t:?}");
+    assert!(
+        t.idle_timeout + Duration::from_secs(2) <= GREY_WITHIN,
+        "{t:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_participant_whose_line_goes_silent_is_closed_and_turns_grey_for_everyone() {
+    let server = TestServer::start().await;
+    let idle = server.config.tuning.idle_timeout;
+    let s = server.create_session().await;
+    let (mut facilitator, _) = server.hello(&s.room, &s.facilitator_key, None).await;
+    let (mut anna, id, _) = server.joined(&s, "Anna", Side::Network).await;
+    facilitator
+        .recv_until(|m| matches!(m, ServerMsg::Presence { presence } if presence.participants.contains(&id)))
+        .await;
+
+    // From here Anna's page sends nothing. Her socket still reads, so tungstenite answers the
+    // server's pings, as a browser does below a page that is cut off: the socket looks alive, but
+    // nobody is there.
+    let reader = tokio::spawn(async move {
+        loop {
+            match anna.ws.next().await {
+                Some(Ok(Message::Close(frame))) => {
+                    break frame.map(|f| (u16::from(f.code), f.reason.to_string()));
+                }
+                Some(Ok(_)) => {}
+                other => panic!("the socket ended without a close frame: {other:?}"),
+            }
+        }
+    });
+    let took = until_gone(&mut facilitator, id, GREY_WITHIN).await;
+    println!("grey after {took:?} (idle timeout {idle:?})");
+    assert!(
+        took >= idle.saturating_sub(Duration::from_millis(500)),
+        "closed too early: {took:?}"
+    );
+    assert!(took <= idle + Duration::from_secs(2), "{took:?}");
+    // The server said why, with a normal close.
+    assert_eq!(reader.await.unwrap(), Some((1000, "idle".into())));
+}
+
+#[tokio::test]
+async fn a_client_that_pings_stays_online_even_when_it_reads_nothing() {
+    let server = TestServer::start().await;
+    let idle = server.config.tuning.idle_timeout;
+    let s = server.create_session().await;
+    let (mut facilitator, _) = server.hello(&s.room, &s.facilitator_key, None).await;
+    let (mut anna, id, _) = server.joined(&s, "Anna", Side::Network).await;
+    facilitator
+        .recv_until(|m| matches!(m, ServerMsg::Presence { presence } if presence.participants.contains(&id)))
+        .await;
+
+    // Our client's heartbeat, without reading (a tab whose page is busy): its pings alone prove
+    // the line is alive. Twice the idle timeout, and Anna stays.
+    let until = Instant::now() + 2 * idle;
+    let mut nonce = 0;
+    while Instant::now() < until {
+        nonce += 1;
+        anna.send(ClientMsg::Ping { nonce }).await;
+        facilitator.send(ClientMsg::Ping { nonce }).await;
+        match facilitator.next(Duration::from_secs(2)).await {
+            Some(Ok(ServerMsg::Presence { presence })) => {
+                assert!(presence.participants.contains(&id), "Anna went grey")
+            }
+            Some(Ok(_)) | None => {}
+            Some(Err(closed)) => panic!("the facilitator's socket closed: {closed:?}"),
+        }
+    }
+    // And she is still there: a command goes through.
+    anna.command(
+        2,
+        koersbord_shared::room::Command::Join {
+            name: "Anna".into(),
+            side: Side::Network,
+        },
+    )
+    .await;
+    anna.recv_until(|m| matches!(m, ServerMsg::Rejected { id: 2, .. }))
+        .await;
+}
