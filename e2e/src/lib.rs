@@ -33,6 +33,7 @@ pub mod page;
 pub mod paths;
 pub mod pointer;
 pub mod process;
+pub mod relay;
 pub mod remote;
 pub mod results;
 pub mod server;
@@ -146,7 +147,17 @@ impl Harness {
     /// Opens a browser named `label` ("facilitator", "screen", "phone-1", ...) on the server, with
     /// a fresh profile: a `Viewport` or a full [`BrowserConfig`].
     pub async fn browser(&self, label: &str, config: impl Into<BrowserConfig>) -> Result<Browser> {
-        let browser = Browser::open(&self.inner.driver, self.base(), label, config).await?;
+        self.browser_at(label, self.base(), config).await
+    }
+
+    /// A browser that reaches the server at `base` instead (through a [`relay::Relay`], say).
+    pub async fn browser_at(
+        &self,
+        label: &str,
+        base: &str,
+        config: impl Into<BrowserConfig>,
+    ) -> Result<Browser> {
+        let browser = Browser::open(&self.inner.driver, base, label, config).await?;
         self.lock_browsers()
             .push((label.to_string(), browser.client().clone()));
         Ok(browser)

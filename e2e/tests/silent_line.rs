@@ -1,5 +1,5 @@
 //! A connection you can trust. A participant's phone loses the network without its socket closing
-//! (Chromium's offline emulation: the socket stays "open", traffic silently stops, as in a lift).
+//! (a relay that stops moving bytes and closes nothing, as in a lift; `koersbord_e2e::relay`).
 //! Within seconds her page says so, the facilitator sees her grey, and what she drops meanwhile
 //! looks unconfirmed; once the network is back it is confirmed and both screens agree. A dot the
 //! rules refuse on the way goes back, and a message that stays long enough to read says so.
@@ -7,6 +7,7 @@
 use anyhow::{Context, Result, ensure};
 use koersbord_e2e::dots::key_drive;
 use koersbord_e2e::page::{advance, attr, click, join, tid, wait_attr};
+use koersbord_e2e::relay::Relay;
 use koersbord_e2e::{Browser, Locator, Viewport, run, wait_for, wait_until};
 use koersbord_shared::protocol::room_link;
 use std::time::{Duration, Instant};
@@ -66,8 +67,11 @@ fn a_silent_line_is_noticed_within_seconds_and_nothing_is_lost() -> Result<()> {
             facilitator
                 .goto(&room_link(&session.room, &session.facilitator_key))
                 .await?;
-            let anna = h.browser("anna-phone", Viewport::PHONE).await?;
-            anna.set_offline(false).await?;
+            let port = h.server().port();
+            let lift = Relay::start(([127, 0, 0, 1], port).into()).await?;
+            let anna = h
+                .browser_at("anna-phone", &lift.base(), Viewport::PHONE)
+                .await?;
             let join_link = room_link(&session.room, &session.join_key);
             ensure!(join(&anna, &join_link, "Anna", "network").await? == ANNA);
             advance(
@@ -81,8 +85,8 @@ fn a_silent_line_is_noticed_within_seconds_and_nothing_is_lost() -> Result<()> {
             let online = tid(&format!("online-{ANNA}"));
             wait_attr(&facilitator, &online, "data-online", "true").await?;
 
-            // The lift doors close. The socket stays open; nothing gets through.
-            anna.set_offline(true).await?;
+            // The lift doors close. The socket stays open; nothing gets through, either way.
+            lift.cut();
             let cut = Instant::now();
             // A drop at once goes into the dead socket: unconfirmed, not placed for the others.
             key_drive(&anna, 1, 2).await?;
@@ -119,7 +123,7 @@ fn a_silent_line_is_noticed_within_seconds_and_nothing_is_lost() -> Result<()> {
             facilitator.screenshot("offline-laptop").await?;
 
             // The doors open: both drops go out, are confirmed, and both screens agree.
-            anna.set_offline(false).await?;
+            lift.restore();
             let back = Instant::now();
             banner_gone(&anna).await?;
             println!(

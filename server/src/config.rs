@@ -131,11 +131,14 @@ pub struct Tuning {
     /// The server pings each socket this often, so proxies and NATs keep it open.
     #[arg(skip = Tuning::default().ping_interval)]
     pub ping_interval: Duration,
-    /// A socket that sent no message (not even its own `ping`) for this long is closed, and the
-    /// room's presence changes for everyone. WebSocket pongs do not count: the browser sends them
-    /// below the page, even for a page that is cut off.
+    /// A socket that sent nothing (no message, no pong to our ping) for this long is closed, and
+    /// the room's presence changes for everyone: the line is gone.
     #[arg(skip = Tuning::default().idle_timeout)]
     pub idle_timeout: Duration,
+    /// A socket whose page sent no message (not even its own ping) for this long is closed, even
+    /// if the browser still answers our pings below it: the page is frozen or gone.
+    #[arg(skip = Tuning::default().page_timeout)]
+    pub page_timeout: Duration,
     /// Frames waiting for one connection; a connection whose queue fills is dropped.
     #[arg(skip = Tuning::default().outgoing_queue)]
     pub outgoing_queue: usize,
@@ -191,6 +194,9 @@ impl Default for Tuning {
             // is closed and shown grey on every screen within ~6 s, under the 10 s a room can
             // bear; a link that stalls for a beat or two (a Wi-Fi hand-over) keeps its socket.
             idle_timeout: Duration::from_secs(6),
+            // Chrome runs a hidden tab's repeating timers once a minute after a while (intensive
+            // wake-up throttling), so a background tab pings only that often: 75 s keeps it.
+            page_timeout: Duration::from_secs(75),
             outgoing_queue: 256,
             // 60 drags a second plus commands and pings, with room for a burst after a stall.
             messages_per_sec: 120.0,

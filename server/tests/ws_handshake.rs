@@ -182,6 +182,7 @@ async fn the_server_pings_and_closes_a_socket_that_stays_silent() {
     let server = TestServer::with_tuning(|t| {
         t.ping_interval = Duration::from_millis(50);
         t.idle_timeout = Duration::from_millis(400);
+        t.page_timeout = Duration::from_millis(400);
     })
     .await;
     let s = server.create_session().await;
@@ -200,7 +201,7 @@ async fn the_server_pings_and_closes_a_socket_that_stays_silent() {
         Some(Ok(ServerMsg::Pong { .. }))
     ));
     // ...but one that only answers the server's pings (reading does, in tungstenite; so does a
-    // browser whose page is cut off) is closed once the idle time has passed.
+    // browser below a frozen page) is closed once the page timeout has passed.
     assert!(matches!(c.closed().await, Closed::Frame(1000, _)));
     // As is one that sends nothing at all.
     let mut mute = server.client().await;

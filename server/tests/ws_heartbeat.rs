@@ -1,8 +1,8 @@
 //! A line that dies without closing (a phone in a lift: no FIN, no close frame, just silence) must
-//! not stay "online": with the production timings the server closes a socket whose page sent no
-//! message, even if it still answers WebSocket pings, and everyone else sees that participant go
-//! within the deadline a room can bear (10 s). A client that keeps pinging, as ours does every
-//! 2 s, keeps its socket.
+//! not stay "online": with the production timings the server closes a socket that answers
+//! nothing, not even its pings, and everyone else sees that participant go within the deadline a
+//! room can bear (10 s). A client that keeps pinging, as ours does every 2 s, keeps its socket; a
+//! page that answers pings but says nothing for far longer (frozen) is closed too.
 
 mod common;
 
@@ -60,9 +60,43 @@ async fn a_participant_whose_line_goes_silent_is_closed_and_turns_grey_for_every
         .recv_until(|m| matches!(m, ServerMsg::Presence { presence } if presence.participants.contains(&id)))
         .await;
 
-    // From here Anna's page sends nothing. Her socket still reads, so tungstenite answers the
-    // server's pings, as a browser does below a page that is cut off: the socket looks alive, but
-    // nobody is there.
+    // From here nothing comes back from Anna's line: her socket stays open but is never read, so
+    // not even tungstenite's automatic pongs go out, as when the radio is gone.
+    let took = until_gone(&mut facilitator, id, GREY_WITHIN).await;
+    println!("grey after {took:?} (idle timeout {idle:?})");
+    assert!(
+        took >= idle.saturating_sub(Duration::from_millis(500)),
+        "closed too early: {took:?}"
+    );
+    assert!(took <= idle + Duration::from_secs(2), "{took:?}");
+    // The server said why, with a normal close (it waits behind the pings she never read).
+    let reason = loop {
+        match anna.ws.next().await {
+            Some(Ok(Message::Close(frame))) => {
+                break frame.map(|f| (u16::from(f.code), f.reason.to_string()));
+            }
+            Some(Ok(_)) => {}
+            other => panic!("the socket ended without a close frame: {other:?}"),
+        }
+    };
+    assert_eq!(reason, Some((1000, "idle".into())));
+}
+
+#[tokio::test]
+async fn a_page_that_answers_pings_but_says_nothing_is_closed_after_the_page_timeout() {
+    let server = TestServer::with_tuning(|t| t.page_timeout = Duration::from_millis(1500)).await;
+    let page = server.config.tuning.page_timeout;
+    assert!(
+        page < server.config.tuning.idle_timeout,
+        "the test needs the page timeout first"
+    );
+    let s = server.create_session().await;
+    let (mut facilitator, _) = server.hello(&s.room, &s.facilitator_key, None).await;
+    let (mut anna, id, _) = server.joined(&s, "Anna", Side::Network).await;
+    facilitator
+        .recv_until(|m| matches!(m, ServerMsg::Presence { presence } if presence.participants.contains(&id)))
+        .await;
+    // Anna's socket is read, so it answers every ping: the line is there, the page is not.
     let reader = tokio::spawn(async move {
         loop {
             match anna.ws.next().await {
@@ -75,14 +109,17 @@ async fn a_participant_whose_line_goes_silent_is_closed_and_turns_grey_for_every
         }
     });
     let took = until_gone(&mut facilitator, id, GREY_WITHIN).await;
-    println!("grey after {took:?} (idle timeout {idle:?})");
     assert!(
-        took >= idle.saturating_sub(Duration::from_millis(500)),
-        "closed too early: {took:?}"
+        took >= page.saturating_sub(Duration::from_millis(300)),
+        "{took:?}"
     );
-    assert!(took <= idle + Duration::from_secs(2), "{took:?}");
-    // The server said why, with a normal close.
     assert_eq!(reader.await.unwrap(), Some((1000, "idle".into())));
+}
+
+#[test]
+fn a_background_tab_that_pings_once_a_minute_keeps_its_socket() {
+    // Chrome's intensive wake-up throttling runs a hidden tab's timers once a minute.
+    assert!(Tuning::default().page_timeout > Duration::from_secs(60));
 }
 
 #[tokio::test]

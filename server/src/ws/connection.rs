@@ -220,12 +220,16 @@ async fn read(
     traffic: &Traffic,
 ) -> Ending {
     let mut budget = Budget::new(tuning, Instant::now());
-    // Only a message (a `ping` of the client's own at least) proves the page is there: a browser
-    // answers WebSocket pings below the page, even when the page is cut off or frozen, so pongs
-    // do not move this deadline.
-    let mut silent_until = tokio::time::Instant::now() + tuning.idle_timeout;
+    // Two deadlines. Any frame, a pong to our ping included, proves the line: silence past
+    // `idle_timeout` is a line that is gone (a phone in a lift), closed within seconds. Only a
+    // message proves the page: a browser answers pings below the page, but a tab the browser
+    // slows to one timer a minute still sends its own ping that often, so `page_timeout` is long.
+    let start = tokio::time::Instant::now();
+    let (mut line_until, mut page_until) =
+        (start + tuning.idle_timeout, start + tuning.page_timeout);
     loop {
-        let message = match tokio::time::timeout_at(silent_until, stream.next()).await {
+        let deadline = line_until.min(page_until);
+        let message = match tokio::time::timeout_at(deadline, stream.next()).await {
             Err(_) => return Ending::Idle,
             Ok(None) => return Ending::Gone,
             Ok(Some(Err(e))) => return read_error(&e),
@@ -242,10 +246,14 @@ async fn read(
                 None
             }
             Message::Close(_) => return Ending::Gone,
-            // tungstenite answers pings itself; pongs keep proxies and NATs happy, nothing more.
-            Message::Ping(_) | Message::Pong(_) => continue,
+            // tungstenite answers pings itself; a pong says the line is there.
+            Message::Ping(_) | Message::Pong(_) => {
+                line_until = tokio::time::Instant::now() + tuning.idle_timeout;
+                continue;
+            }
         };
-        silent_until = tokio::time::Instant::now() + tuning.idle_timeout;
+        line_until = tokio::time::Instant::now() + tuning.idle_timeout;
+        page_until = tokio::time::Instant::now() + tuning.page_timeout;
         let now = Instant::now();
         match budget.admit(now) {
             Verdict::Pass => {}
