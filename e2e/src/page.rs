@@ -289,3 +289,22 @@ pub fn room_and_key(path: &str) -> Result<(String, String)> {
     let (room, key) = rest.split_once("#k=").context("no key in the link")?;
     Ok((room.to_string(), key.to_string()))
 }
+
+/// Opens the start page and waits until the client renders it from its wasm (fetched once, 200).
+pub async fn start_page_runs(browser: &Browser) -> Result<()> {
+    browser.goto("/").await?;
+    crate::wait_until("the client to render", crate::TIMEOUT, || async {
+        Ok(browser
+            .body_text()
+            .await?
+            .to_lowercase()
+            .contains("koersbord"))
+    })
+    .await?;
+    let wasm = browser
+        .js("return performance.getEntriesByType('resource')\
+             .filter(e => e.name.endsWith('_bg.wasm')).map(e => e.responseStatus)")
+        .await?;
+    anyhow::ensure!(wasm == serde_json::json!([200]), "wasm fetches: {wasm}");
+    Ok(())
+}

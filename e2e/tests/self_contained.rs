@@ -3,7 +3,8 @@
 //! keeps its database beside itself.
 
 use anyhow::{Result, ensure};
-use koersbord_e2e::{ServerOptions, TIMEOUT, Viewport, http, paths, run_with, wait_until};
+use koersbord_e2e::page::start_page_runs;
+use koersbord_e2e::{ServerOptions, Viewport, http, paths, run_with};
 
 #[test]
 fn the_release_binary_alone_serves_the_whole_board() -> Result<()> {
@@ -78,23 +79,7 @@ fn the_release_binary_alone_serves_the_whole_board() -> Result<()> {
         // A real browser runs it: the start page renders from the embedded wasm, and a session
         // can be made (the database lives beside the binary).
         let browser = h.browser("desktop", Viewport::DESKTOP).await?;
-        browser.goto("/").await?;
-        wait_until("the client to render", TIMEOUT, || async {
-            Ok(browser
-                .body_text()
-                .await?
-                .to_lowercase()
-                .contains("koersbord"))
-        })
-        .await?;
-        let fetched = browser
-            .js("return performance.getEntriesByType('resource')\
-                 .filter(e => e.name.endsWith('_bg.wasm')).map(e => e.responseStatus)")
-            .await?;
-        ensure!(
-            fetched == serde_json::json!([200]),
-            "wasm fetches: {fetched}"
-        );
+        start_page_runs(&browser).await?;
         h.create_session("Alleen", "Eén bestand", ["Eén", "Twee"])
             .await?;
         ensure!(

@@ -3,7 +3,7 @@
 //! richer tests rely on.
 
 use anyhow::{Result, ensure};
-use koersbord_e2e::{DragOptions, TIMEOUT, Viewport, drag_by, drag_by_with, run, wait_until};
+use koersbord_e2e::{DragOptions, Viewport, drag_by, drag_by_with, run};
 use serde_json::Value;
 
 #[test]
@@ -13,22 +13,8 @@ fn the_client_loads_in_a_browser() -> Result<()> {
         ensure!(health.status == 200, "/healthz answered {}", health.status);
 
         let browser = h.browser("desktop", Viewport::DESKTOP).await?;
-        browser.goto("/").await?;
-        wait_until("the client to render", TIMEOUT, || async {
-            Ok(browser
-                .body_text()
-                .await?
-                .to_lowercase()
-                .contains("koersbord"))
-        })
-        .await?;
-        // It was the wasm that rendered: the module was fetched and is running.
-        let wasm = browser
-            .js("return performance.getEntriesByType('resource')\
-                 .filter(e => e.name.endsWith('_bg.wasm')).map(e => e.responseStatus)")
-            .await?;
-        ensure!(wasm == serde_json::json!([200]), "wasm fetches: {wasm}");
-        Ok(())
+        // It is the wasm that renders: the module was fetched and is running.
+        koersbord_e2e::page::start_page_runs(&browser).await
     })
 }
 

@@ -1,8 +1,8 @@
 //! The harvest as files people take home: Markdown for reading and sharing, CSV for a spreadsheet
 //! (actions; dots), JSON of the whole session. Pure functions of the room's state and a language.
 
-use crate::i18n::{Lang, T, side_name, zone_name};
-use koersbord_shared::room::{Action, RoomState};
+use crate::i18n::{Lang, T, need_label, side_name, zone_name};
+use koersbord_shared::room::{Action, Need, RoomState};
 use koersbord_shared::stats::{self, Spread};
 use koersbord_shared::{Phase, Zone};
 use std::fmt::Write;
@@ -56,7 +56,7 @@ fn owners(state: &RoomState, action: &Action) -> String {
 fn need_text(state: &RoomState, action: &Action, lang: Lang) -> String {
     action
         .answers
-        .map(|n| crate::pages::room::need_label(n, state, lang))
+        .map(|n| need_label(n, state, lang))
         .unwrap_or_default()
 }
 
@@ -236,12 +236,18 @@ pub fn markdown(state: &RoomState, lang: Lang) -> String {
     }
 
     let _ = writeln!(o, "\n## {}\n", T::Insights.get(lang));
+    // What an insight is about and what an action answers, as the harvest shows them.
+    let about = |need: Option<Need>, key: T| {
+        need.map(|n| format!(" · {}: {}", key.get(lang), md(&need_label(n, state, lang))))
+            .unwrap_or_default()
+    };
     for i in state.insights.values() {
         let _ = writeln!(
             o,
-            "- {} _({})_",
+            "- {} _({})_{}",
             md(&i.text),
-            crate::i18n::phase_name(i.phase, lang)
+            crate::i18n::phase_name(i.phase, lang),
+            about(i.about, T::About)
         );
     }
     let _ = writeln!(o, "\n## {}\n", T::Actions.get(lang));
@@ -252,10 +258,11 @@ pub fn markdown(state: &RoomState, lang: Lang) -> String {
         );
         let _ = writeln!(
             o,
-            "- **{}**: {} · {}",
+            "- **{}**: {} · {}{}",
             md(&owners(state, a)),
             md(&a.what),
-            due
+            due,
+            about(a.answers, T::ActionAnswers)
         );
     }
     let _ = writeln!(o, "\n## {}\n", T::Reflections.get(lang));

@@ -17,6 +17,19 @@ use tokio_tungstenite::tungstenite::Message;
 /// What the product promises: gone people are grey on every screen within this.
 const GREY_WITHIN: Duration = Duration::from_secs(10);
 
+/// Reads `c` to its close frame: the code and reason the server gave.
+async fn close_reason(c: &mut common::Client) -> Option<(u16, String)> {
+    loop {
+        match c.ws.next().await {
+            Some(Ok(Message::Close(frame))) => {
+                return frame.map(|f| (u16::from(f.code), f.reason.to_string()));
+            }
+            Some(Ok(_)) => {}
+            other => panic!("the socket ended without a close frame: {other:?}"),
+        }
+    }
+}
+
 /// Reads `c` until a presence without `who`, up to `within`; returns when it came.
 async fn until_gone(c: &mut common::Client, who: ParticipantId, within: Duration) -> Duration {
     let start = Instant::now();
@@ -70,16 +83,7 @@ async fn a_participant_whose_line_goes_silent_is_closed_and_turns_grey_for_every
     );
     assert!(took <= idle + Duration::from_secs(2), "{took:?}");
     // The server said why, with a normal close (it waits behind the pings she never read).
-    let reason = loop {
-        match anna.ws.next().await {
-            Some(Ok(Message::Close(frame))) => {
-                break frame.map(|f| (u16::from(f.code), f.reason.to_string()));
-            }
-            Some(Ok(_)) => {}
-            other => panic!("the socket ended without a close frame: {other:?}"),
-        }
-    };
-    assert_eq!(reason, Some((1000, "idle".into())));
+    assert_eq!(close_reason(&mut anna).await, Some((1000, "idle".into())));
 }
 
 #[tokio::test]
@@ -97,17 +101,7 @@ async fn a_page_that_answers_pings_but_says_nothing_is_closed_after_the_page_tim
         .recv_until(|m| matches!(m, ServerMsg::Presence { presence } if presence.participants.contains(&id)))
         .await;
     // Anna's socket is read, so it answers every ping: the line is there, the page is not.
-    let reader = tokio::spawn(async move {
-        loop {
-            match anna.ws.next().await {
-                Some(Ok(Message::Close(frame))) => {
-                    break frame.map(|f| (u16::from(f.code), f.reason.to_string()));
-                }
-                Some(Ok(_)) => {}
-                other => panic!("the socket ended without a close frame: {other:?}"),
-            }
-        }
-    });
+    let reader = tokio::spawn(async move { close_reason(&mut anna).await });
     let took = until_gone(&mut facilitator, id, GREY_WITHIN).await;
     assert!(
         took >= page.saturating_sub(Duration::from_millis(300)),

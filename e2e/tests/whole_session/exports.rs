@@ -76,7 +76,8 @@ pub fn check_pdf(pdf: &[u8], expected: &Expected) -> Result<()> {
         }
     }
     // The drive results' heading row, whole: the table must fit the page, not scroll.
-    needles.push("Uitkomsten Noodzakelijk Belangrijk Neutraal Zingeving".to_string());
+    needles.push("Uitkomsten · Drijfveren Noodzakelijk Belangrijk Neutraal Zingeving".to_string());
+    needles.push("Uitkomsten · Innoveren & Samen leren".to_string());
     let missing: Vec<&String> = needles
         .iter()
         .filter(|n| !text.contains(n.as_str()))
@@ -151,15 +152,19 @@ pub fn check_markdown(file: &Download, expected: &Expected) -> Result<()> {
             cell(Side::Management)
         ));
     }
-    for (_, text, _, step) in insights() {
-        needles.push(format!("- {text} _({step})_"));
+    // Each line whole: what an insight is about and what an action answers are kept.
+    for (_, text, about, step) in insights() {
+        needles.push(format!("- {text} _({step})_ · Over: {about}\n"));
     }
     for a in actions() {
         needles.push(format!(
-            "- **{}**: {} · {}",
+            "- **{}**: {} · {}{}\n",
             a.who,
             a.what,
-            a.due_text.unwrap_or("geen datum")
+            a.due_text.unwrap_or("geen datum"),
+            a.tag
+                .map(|t| format!(" · Antwoord op: {t}"))
+                .unwrap_or_default()
         ));
     }
     for (id, text) in REFLECTIONS {

@@ -63,7 +63,10 @@ pub fn DrivesBoard() -> impl IntoView {
     let placing = move || live.you.get().is_some();
     view! {
         <section class="board drives-board" class:locked=locked class:viewing=move || !placing() data-testid="drives-board">
-            <p class="hint">{move || if locked.get() { i18n.tr(T::Locked) } else if placing() { i18n.tr(T::DragHint) } else { i18n.tr(T::WatchOnly) }}</p>
+            <p class="hint">{move || if locked.get() { i18n.tr(T::Locked) } else if placing() { i18n.tr(T::DragHint) } else { i18n.tr(T::WatchOnly) }}
+                // Arrow keys mean nothing on a phone: said only where there is a fine pointer.
+                {move || (placing() && !locked.get()).then(|| view! { " " <span class="keys-hint">{i18n.t(T::KeysHint)}</span> })}
+            </p>
             {move || hidden.get().then(|| view! { <p class="hint hidden-note" data-testid="hidden-note">{i18n.t(T::Hidden)}</p> })}
             <div class="zone-heads" aria-hidden="true">
                 <span></span>
@@ -343,9 +346,10 @@ fn OwnDot(
             String::new()
         };
         format!(
-            "{}: {place}{waiting}. {}",
+            "{}: {place}{waiting}. {} {}",
             drive.dutch(),
-            T::DragHint.get(lang)
+            T::DragHint.get(lang),
+            T::KeysHint.get(lang)
         )
     };
     let side = d

@@ -3,10 +3,10 @@
 //! each side's median and spread, the gap between the sides and the weakest pillars marked.
 
 use super::dot::side_class;
-use crate::i18n::{T, side_name, use_i18n, zone_name};
+use crate::i18n::{T, phase_name, side_name, use_i18n, zone_name};
 use crate::live::use_live;
 use koersbord_shared::stats::{self, Spread};
-use koersbord_shared::{Side, Zone};
+use koersbord_shared::{Phase, Side, Zone};
 use leptos::prelude::*;
 
 #[component]
@@ -27,7 +27,7 @@ pub fn DriveResults() -> impl IntoView {
     };
     view! {
         <section class="results drive-results" data-testid="drive-results">
-            <h2>{i18n.t(T::Results)}</h2>
+            <h2>{i18n.t(T::Results)} " · " {move || phase_name(Phase::Drives, i18n.lang())}</h2>
             <table>
                 <thead><tr>
                     <th></th>
@@ -84,7 +84,7 @@ pub fn PillarResults() -> impl IntoView {
     });
     view! {
         <section class="results pillar-results" data-testid="pillar-results">
-            <h2>{i18n.t(T::Results)}</h2>
+            <h2>{i18n.t(T::Results)} " · " {move || phase_name(Phase::Pillars, i18n.lang())}</h2>
             <p class="muted">{i18n.t(T::WeakestNote)}</p>
             <table>
                 <thead><tr>

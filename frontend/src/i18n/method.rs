@@ -8,10 +8,10 @@ use koersbord_shared::{Drive, Phase, Pillar};
 pub fn phase_about(phase: Phase, lang: Lang) -> &'static str {
     match (lang, phase) {
         (Lang::Nl, Phase::Lobby) => {
-            "We beginnen zo. Doe mee met je naam en kies de kant waarvoor je aan tafel zit."
+            "We beginnen zo. Wie nog niet binnen is, doet mee met een naam en de kant waarvoor hij of zij aan tafel zit."
         }
         (Lang::En, Phase::Lobby) => {
-            "We start shortly. Join with your name and choose the side you are at the table for."
+            "We start shortly. Whoever is not in yet joins with a name and the side they are at the table for."
         }
         (Lang::Nl, Phase::Ambition) => {
             "Waar wil het leernetwerk naartoe? De ambitie staat vast; we kijken samen of ze voor iedereen helder is."

@@ -9,9 +9,11 @@ use leptos::prelude::*;
 
 mod dates;
 mod method;
+mod needs;
 
 pub use dates::long_date;
 pub use method::{drive_about, phase_about, phase_guidance, pillar_about, pillar_prompts};
+pub use needs::need_label;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -176,8 +178,9 @@ texts! {
     Core => "sterk", "strong";
     Rim => "zwak", "weak";
     RadialLegend => "Midden: sterk ontwikkeld · buitenrand: zwak ontwikkeld", "Centre: strongly developed · rim: weakly developed";
-    DragHint => "Sleep je stip naar een vak, of kies een stip en gebruik de pijltjes.",
-        "Drag your dot into a zone, or pick a dot and use the arrow keys.";
+    DragHint => "Sleep je stip naar een vak.", "Drag your dot into a zone.";
+    KeysHint => "Met het toetsenbord: kies je stip en gebruik de pijltjes.",
+        "With the keyboard: pick your dot and use the arrow keys.";
     PillarHint => "Sleep je stip langs de pijler: dichtbij de kern is sterk ontwikkeld, naar buiten zwak.",
         "Drag your dot along the pillar: near the core is strongly developed, further out is weak.";
     ShowResults => "Toon uitkomsten", "Show results";

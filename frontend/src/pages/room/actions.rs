@@ -3,8 +3,9 @@
 //! participant's closing words.
 
 use super::insights::InsightCards;
-use super::need::{NeedSelect, label};
+use super::need::NeedSelect;
 use super::steps::{AmbitionCircles, StepIntro};
+use crate::i18n::need_label as label;
 use crate::i18n::{T, long_date, pillar_prompts, use_i18n};
 use crate::live::use_live;
 use koersbord_shared::room::{Action, ActionDraft, ActionId, Command, Need};
@@ -130,16 +131,20 @@ pub fn ActionsPanel() -> impl IntoView {
         <section class="actions-panel" data-testid="actions-panel">
             <h2>{i18n.t(T::Actions)}</h2>
             {move || may_write().then(|| view! { <ActionForm form editing/> })}
-            <ol class="action-list">
-                {move || {
-                    let list = actions.get();
-                    if list.is_empty() {
-                        view! { <li class="muted">{i18n.t(T::NoActionsYet)}</li> }.into_any()
-                    } else {
-                        list.into_iter().map(|action| view! { <ActionItem action form editing/> }).collect_view().into_any()
+            {move || {
+                let list = actions.get();
+                if list.is_empty() {
+                    // Not as item 1 of a numbered list.
+                    view! { <p class="muted" data-testid="no-actions">{i18n.t(T::NoActionsYet)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="action-list">
+                            {list.into_iter().map(|action| view! { <ActionItem action form editing/> }).collect_view()}
+                        </ol>
                     }
-                }}
-            </ol>
+                    .into_any()
+                }
+            }}
         </section>
     }
 }

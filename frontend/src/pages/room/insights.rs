@@ -1,6 +1,7 @@
 //! Insight cards: the facilitator writes them while the group talks; everyone sees them.
 
-use super::need::{NeedSelect, label};
+use super::need::NeedSelect;
+use crate::i18n::need_label as label;
 use crate::i18n::{T, use_i18n};
 use crate::live::use_live;
 use koersbord_shared::Phase;

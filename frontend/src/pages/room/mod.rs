@@ -6,8 +6,6 @@ mod facilitator;
 mod harvest;
 mod insights;
 mod need;
-
-pub use need::label as need_label;
 mod people;
 mod screen;
 mod steps;

@@ -1,7 +1,7 @@
 //! Naming what an insight is about or which need an action answers, and carrying that choice
 //! through a `<select>`.
 
-use crate::i18n::{Lang, T};
+use crate::i18n::{Lang, T, need_label as label};
 use koersbord_shared::room::{InsightId, Need, RoomState};
 use koersbord_shared::{Drive, Pillar};
 use leptos::prelude::*;
@@ -28,27 +28,6 @@ pub fn decode(value: &str) -> Option<Need> {
         "pillar" => n.and_then(|i| Pillar::ALL.get(i)).map(|p| Need::Pillar(*p)),
         "insight" => n.map(|i| Need::Insight(InsightId(i as u32))),
         _ => None,
-    }
-}
-
-pub fn label(need: Need, state: &RoomState, lang: Lang) -> String {
-    match need {
-        Need::Ambition => T::Ambition.get(lang).to_owned(),
-        Need::Goal(g) => format!("{} {}", T::Goal.get(lang), g + 1),
-        Need::Drive(d) => d.dutch().to_owned(),
-        Need::Pillar(p) => p.dutch().to_owned(),
-        Need::Insight(id) => match state.insights.get(&id) {
-            Some(i) => format!("“{}”", shorten(&i.text, 48)),
-            None => "–".into(),
-        },
-    }
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        format!("{}…", text.chars().take(max - 1).collect::<String>())
     }
 }
 
@@ -106,11 +85,5 @@ mod tests {
         assert_eq!(decode("goal:2"), None);
         assert_eq!(decode("drive:8"), None);
         assert_eq!(decode("nonsense"), None);
-    }
-
-    #[test]
-    fn long_insights_are_shortened_in_labels() {
-        assert_eq!(shorten("kort", 10), "kort");
-        assert_eq!(shorten("abcdefghijk", 5), "abcd…");
     }
 }

@@ -8,9 +8,10 @@ use crate::storage;
 use koersbord_shared::room::{Command, Timer};
 use leptos::prelude::*;
 
-/// `mm:ss` for time left; time over runs on with a minus sign.
+/// `mm:ss` for time left; time over runs on with a minus sign, from the first whole second over
+/// (never "-00:00").
 pub fn format_remaining(ms: i64) -> String {
-    let over = ms < 0;
+    let over = ms <= -1000;
     // Round up while counting down, so 00:00 shows exactly when the time is up.
     let secs = if over {
         (-ms) / 1000
@@ -149,6 +150,8 @@ mod tests {
         assert_eq!(format_remaining(59_001), "01:00");
         assert_eq!(format_remaining(1), "00:01");
         assert_eq!(format_remaining(0), "00:00");
+        assert_eq!(format_remaining(-999), "00:00");
+        assert_eq!(format_remaining(-1000), "-00:01");
         assert_eq!(format_remaining(-61_000), "-01:01");
     }
 }
