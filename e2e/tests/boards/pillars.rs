@@ -9,7 +9,6 @@ use koersbord_e2e::page::{click, focus, press, tid, wait_attr};
 use koersbord_e2e::results::{gap_text, median, median_text, weakest};
 use koersbord_e2e::{Browser, DragOptions, Harness, TIMEOUT, wait_some};
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 /// Every placed dot on the pillars board: test id (without `own-`) → [data-strength, the strength
 /// where it is drawn: its distance from the core along its spoke].
@@ -78,13 +77,13 @@ pub async fn finger_keyboard_and_mouse(h: Harness) -> Result<()> {
     key_pillar(kees, 4, 3).await?;
     key_pillar(kees, 1, 6).await?;
     wait_attr(kees, &tid("own-dot-2-p1"), "data-strength", "80").await?;
-    // Picked up again it starts from where it lies; Escape changes nothing, two steps
-    // towards the rim do.
+    // The slider takes End and Page Down too; the arrows go on from where it lies.
     focus(kees, &tid("pillar-key-1")).await?;
-    press(kees, &[Key::Enter, Key::Down, Key::Escape]).await?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    wait_attr(kees, &tid("own-dot-2-p1"), "data-strength", "80").await?;
-    key_pillar(kees, 1, -2).await?;
+    press(kees, &[Key::End]).await?;
+    wait_attr(kees, &tid("own-dot-2-p1"), "data-strength", "100").await?;
+    press(kees, &[Key::PageDown]).await?;
+    wait_attr(kees, &tid("own-dot-2-p1"), "data-strength", "90").await?;
+    key_pillar(kees, 1, -4).await?;
     // Mila, mouse: Communicatie (0) a little inside the middle ring, Capaciteit (2) near the rim.
     drag_pillar(mila, MILA, 0, 0.5, mouse).await?;
     drag_pillar(mila, MILA, 2, 0.92, mouse).await?;

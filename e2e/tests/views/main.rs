@@ -1,12 +1,13 @@
 //! Each device as its own view, measured at the sizes people use: the shared screen on a
-//! projector through a whole session with a full room. Screenshots of every step go to
+//! projector through a whole session with a full room, and the pillar sliders under a thumb. Screenshots of every step go to
 //! `target/e2e-screenshots/` for a person to look at.
 
 mod fit;
+mod phone;
 mod projector;
 
 use anyhow::Result;
-use koersbord_e2e::run;
+use koersbord_e2e::{Viewport, run};
 
 #[test]
 fn the_projector_shows_every_step_whole_at_1920x1080() -> Result<()> {
@@ -16,4 +17,23 @@ fn the_projector_shows_every_step_whole_at_1920x1080() -> Result<()> {
 #[test]
 fn the_projector_shows_every_step_whole_at_1280x720() -> Result<()> {
     run("projector_1280x720", |h| projector::walk(h, 1280, 720))
+}
+
+#[test]
+fn the_pillar_sliders_answer_a_finger_on_a_390_px_phone() -> Result<()> {
+    run("pillar_sliders_390", |h| {
+        phone::pillar_sliders_by_touch(h, Viewport::PHONE)
+    })
+}
+
+#[test]
+fn the_pillar_sliders_answer_a_finger_on_a_320_px_phone() -> Result<()> {
+    let small = Viewport {
+        width: 320,
+        height: 640,
+        ..Viewport::PHONE
+    };
+    run("pillar_sliders_320", move |h| {
+        phone::pillar_sliders_by_touch(h, small)
+    })
 }

@@ -130,7 +130,13 @@ pub fn PillarsBoard() -> impl IntoView {
                         {
                             strength = *latest;
                         }
-                    } else if strength.is_none() {
+                    } else if strength.is_none()
+                        && !live
+                            .drags
+                            .with(|m| m.contains_key(&(p.id, DotRef::Pillar(pillar))))
+                    {
+                        // Someone's unplaced dot is drawn only while they move it: a first
+                        // placement is seen live too.
                         continue;
                     }
                     out.push(PillarDot {

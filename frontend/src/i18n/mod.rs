@@ -168,6 +168,12 @@ texts! {
 
     // Boards
     Tray => "Nog te plaatsen", "To place";
+    NotPlaced => "nog niet geplaatst", "not placed yet";
+    SliderScale => "Of met de schuif: links zwak, rechts sterk ontwikkeld.", "Or with the slider: weak on the left, strong on the right.";
+    StrongWord => "sterk ontwikkeld", "strongly developed";
+    MiddleWord => "deels ontwikkeld", "partly developed";
+    WeakWord => "zwak ontwikkeld", "weakly developed";
+    OutOf100 => "van 100", "out of 100";
     Lock => "Zet vast", "Lock";
     Unlock => "Maak los", "Unlock";
     Locked => "Het bord staat vast", "The board is locked";

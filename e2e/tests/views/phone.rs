@@ -1,0 +1,111 @@
+//! A participant's phone in Innoveren & Samen leren: every pillar's slider answers a finger, a tap
+//! places a dot that was never placed, the facilitator's board shows the same strengths, and the
+//! page never scrolls sideways, at 390 and at 320 px wide.
+
+use anyhow::{Context, Result, ensure};
+use koersbord_e2e::fantoccini::actions::{MOUSE_BUTTON_LEFT, PointerAction};
+use koersbord_e2e::page::{join, scroll_to, tid, wait_attr, wait_phase};
+use koersbord_e2e::pointer::perform;
+use koersbord_e2e::remote::send_commands;
+use koersbord_e2e::{Browser, Harness, Locator, PointerKind, Viewport};
+use koersbord_shared::Phase;
+use koersbord_shared::protocol::room_link;
+use koersbord_shared::room::Command;
+
+/// A finger down and up at `fraction` of the element's width, on its middle line.
+async fn tap_at(browser: &Browser, css: &str, fraction: f64) -> Result<()> {
+    let element = browser.find(Locator::Css(css)).await?;
+    let (_, _, width, _) = element.rectangle().await?;
+    let actions = vec![
+        // WebDriver offsets are from the element's centre.
+        PointerAction::MoveToElement {
+            element,
+            duration: None,
+            x: (fraction - 0.5) * width,
+            y: 0.0,
+        },
+        PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        },
+        PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        },
+    ];
+    perform(browser, PointerKind::Touch, actions).await
+}
+
+pub async fn pillar_sliders_by_touch(h: Harness, phone: Viewport) -> Result<()> {
+    let s = h
+        .create_session("Duim", "Samen sterker", ["Doel 1", "Doel 2"])
+        .await?;
+    let laptop = h.browser("facilitator", Viewport::DESKTOP).await?;
+    laptop.goto(&room_link(&s.room, &s.facilitator_key)).await?;
+    let anna = h.browser(&format!("phone-{}", phone.width), phone).await?;
+    let me = join(&anna, &room_link(&s.room, &s.join_key), "Anna", "network").await?;
+    let steps: Vec<Command> = [Phase::Ambition, Phase::Drives, Phase::Pillars]
+        .into_iter()
+        .map(|phase| Command::GoToPhase { phase })
+        .collect();
+    send_commands(&laptop, &s.room, &s.facilitator_key, None, &steps).await?;
+    wait_phase(&[&anna, &laptop], "pillars").await?;
+
+    // Each pillar by a tap somewhere else along its slider: never placed before.
+    for pillar in 0..8usize {
+        let slider = tid(&format!("pillar-key-{pillar}"));
+        scroll_to(&anna, &slider).await?;
+        let fraction = 0.1 + 0.1 * pillar as f64;
+        tap_at(&anna, &slider, fraction).await?;
+        let own = tid(&format!("own-dot-{me}-p{pillar}"));
+        koersbord_e2e::wait_until(
+            "the tap to place the dot",
+            koersbord_e2e::TIMEOUT,
+            || async {
+                Ok(anna
+                    .find(Locator::Css(&own))
+                    .await?
+                    .attr("data-strength")
+                    .await?
+                    .is_some_and(|v| !v.is_empty()))
+            },
+        )
+        .await
+        .with_context(|| format!("pillar {pillar}: a tap placed nothing"))?;
+        let value: u32 = anna
+            .find(Locator::Css(&own))
+            .await?
+            .attr("data-strength")
+            .await?
+            .unwrap_or_default()
+            .parse()?;
+        let want = fraction * 100.0;
+        ensure!(
+            (f64::from(value) - want).abs() <= 12.0,
+            "pillar {pillar}: tapped at {want:.0} %, placed at {value}"
+        );
+        // The facilitator's board has it where the phone does.
+        wait_attr(
+            &laptop,
+            &tid(&format!("dot-{me}-p{pillar}")),
+            "data-strength",
+            &value.to_string(),
+        )
+        .await?;
+    }
+    anna.screenshot("pillar-sliders").await?;
+    let widths = anna
+        .js("return [document.documentElement.scrollWidth, innerWidth]")
+        .await?;
+    ensure!(
+        widths[0] == widths[1],
+        "the phone scrolls sideways: [page, screen] = {widths}"
+    );
+    let target = anna
+        .js("const r = document.querySelector('[data-testid=pillar-key-0]').getBoundingClientRect();
+             return [r.width, r.height]")
+        .await?;
+    ensure!(
+        target[1].as_f64().unwrap_or(0.0) >= 44.0,
+        "the slider is {target} px: too small for a thumb"
+    );
+    Ok(())
+}
