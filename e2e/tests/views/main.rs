@@ -37,3 +37,8 @@ fn the_pillar_sliders_answer_a_finger_on_a_320_px_phone() -> Result<()> {
         phone::pillar_sliders_by_touch(h, small)
     })
 }
+
+#[test]
+fn drive_dots_go_where_a_finger_taps_or_a_mouse_clicks() -> Result<()> {
+    run("drive_zones_by_tap", phone::drive_zones_by_tap_and_click)
+}

@@ -1,6 +1,7 @@
-//! A participant's phone in Innoveren & Samen leren: every pillar's slider answers a finger, a tap
-//! places a dot that was never placed, the facilitator's board shows the same strengths, and the
-//! page never scrolls sideways, at 390 and at 320 px wide.
+//! Placing without dragging. A participant's phone in Innoveren & Samen leren: every pillar's
+//! slider answers a finger, a tap places a dot that was never placed, the facilitator's board shows
+//! the same strengths, and the page never scrolls sideways, at 390 and at 320 px wide. In
+//! Drijfveren a tap (phone) or a click (laptop) on a zone puts one's own dot there.
 
 use anyhow::{Context, Result, ensure};
 use koersbord_e2e::fantoccini::actions::{MOUSE_BUTTON_LEFT, PointerAction};
@@ -14,6 +15,11 @@ use koersbord_shared::room::Command;
 
 /// A finger down and up at `fraction` of the element's width, on its middle line.
 async fn tap_at(browser: &Browser, css: &str, fraction: f64) -> Result<()> {
+    press_at(browser, css, fraction, PointerKind::Touch).await
+}
+
+/// A pointer of `kind` down and up at `fraction` of the element's width, on its middle line.
+async fn press_at(browser: &Browser, css: &str, fraction: f64, kind: PointerKind) -> Result<()> {
     let element = browser.find(Locator::Css(css)).await?;
     let (_, _, width, _) = element.rectangle().await?;
     let actions = vec![
@@ -31,7 +37,7 @@ async fn tap_at(browser: &Browser, css: &str, fraction: f64) -> Result<()> {
             button: MOUSE_BUTTON_LEFT,
         },
     ];
-    perform(browser, PointerKind::Touch, actions).await
+    perform(browser, kind, actions).await
 }
 
 pub async fn pillar_sliders_by_touch(h: Harness, phone: Viewport) -> Result<()> {
@@ -107,5 +113,51 @@ pub async fn pillar_sliders_by_touch(h: Harness, phone: Viewport) -> Result<()> 
         target[1].as_f64().unwrap_or(0.0) >= 44.0,
         "the slider is {target} px: too small for a thumb"
     );
+    Ok(())
+}
+
+/// Anna by finger on a phone and Bram by mouse on a laptop put every drive dot in a zone without
+/// dragging; the facilitator's board shows each where it was put.
+pub async fn drive_zones_by_tap_and_click(h: Harness) -> Result<()> {
+    let s = h
+        .create_session("Tik", "Samen sterker", ["Doel 1", "Doel 2"])
+        .await?;
+    let laptop = h.browser("facilitator", Viewport::DESKTOP).await?;
+    laptop.goto(&room_link(&s.room, &s.facilitator_key)).await?;
+    let anna = h.browser("anna-phone", Viewport::PHONE).await?;
+    let bram = h.browser("bram-laptop", Viewport::DESKTOP).await?;
+    let link = room_link(&s.room, &s.join_key);
+    let anna_id = join(&anna, &link, "Anna", "network").await?;
+    let bram_id = join(&bram, &link, "Bram", "management").await?;
+    let steps: Vec<Command> = [Phase::Ambition, Phase::Drives]
+        .into_iter()
+        .map(|phase| Command::GoToPhase { phase })
+        .collect();
+    send_commands(&laptop, &s.room, &s.facilitator_key, None, &steps).await?;
+    wait_phase(&[&anna, &bram, &laptop], "drives").await?;
+    for (who, id, kind, shift) in [
+        (&anna, anna_id, PointerKind::Touch, 0),
+        (&bram, bram_id, PointerKind::Mouse, 1),
+    ] {
+        for drive in 0..8usize {
+            let slot = 1 + (drive + shift) % 3;
+            let cell = tid(&format!("cell-{drive}-{slot}"));
+            scroll_to(who, &cell).await?;
+            // Beside the middle, where no dot of the others' rests.
+            press_at(who, &cell, 0.9, kind).await?;
+            let own = tid(&format!("own-dot-d{drive}"));
+            wait_attr(who, &own, "data-slot", &slot.to_string())
+                .await
+                .with_context(|| format!("{}: drive {drive} by {kind:?}", who.label()))?;
+            wait_attr(
+                &laptop,
+                &tid(&format!("dot-{id}-d{drive}")),
+                "data-slot",
+                &slot.to_string(),
+            )
+            .await?;
+        }
+    }
+    anna.screenshot("drive-zones-by-tap").await?;
     Ok(())
 }

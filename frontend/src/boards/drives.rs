@@ -133,9 +133,19 @@ fn DriveRow(drive: Drive, grab: RwSignal<Option<Grab>>, sender: DragSender) -> i
                 <span class="drive-about">{move || drive_about(drive, i18n.lang())}</span>
             </div>
             <div class="track" node_ref=track>
-                {SLOTS.into_iter().map(|slot| view! {
-                    <div class=format!("cell slot-{}", slot_index(slot)) data-testid=format!("cell-{}-{}", drive.index(), slot_index(slot))
-                        data-slot=slot.map(|z| format!("{z:?}").to_lowercase()).unwrap_or_else(|| "tray".into())></div>
+                {SLOTS.into_iter().map(|slot| {
+                    // No one has to drag: a click or a tap on a zone puts one's own dot there (a
+                    // drag's release goes to the dot it captured, not here).
+                    let put = move |_| {
+                        if live.you.get_untracked().is_some() {
+                            let _ = live.command(Command::PlaceDrive { drive, zone: slot });
+                        }
+                    };
+                    view! {
+                        <div class=format!("cell slot-{}", slot_index(slot)) data-testid=format!("cell-{}-{}", drive.index(), slot_index(slot))
+                            data-slot=slot.map(|z| format!("{z:?}").to_lowercase()).unwrap_or_else(|| "tray".into())
+                            on:click=put></div>
+                    }
                 }).collect_view()}
                 <For each=move || ids.get() key=|id| *id let:id>
                     {
