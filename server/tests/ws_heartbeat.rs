@@ -17,6 +17,18 @@ use tokio_tungstenite::tungstenite::Message;
 /// What the product promises: gone people are grey on every screen within this.
 const GREY_WITHIN: Duration = Duration::from_secs(10);
 
+/// A new session: the facilitator watching, and Anna joined and shown online. Returns the
+/// facilitator's client, Anna's, and her id.
+async fn anna_watched(server: &TestServer) -> (common::Client, common::Client, ParticipantId) {
+    let s = server.create_session().await;
+    let (mut facilitator, _) = server.hello(&s.room, &s.facilitator_key, None).await;
+    let (anna, id, _) = server.joined(&s, "Anna", Side::Network).await;
+    facilitator
+        .recv_until(|m| matches!(m, ServerMsg::Presence { presence } if presence.participants.contains(&id)))
+        .await;
+    (facilitator, anna, id)
+}
+
 /// Reads `c` to its close frame: the code and reason the server gave.
 async fn close_reason(c: &mut common::Client) -> Option<(u16, String)> {
     loop {
@@ -66,12 +78,7 @@ fn the_defaults_notice_a_silent_socket_well_within_ten_seconds() {
 async fn a_participant_whose_line_goes_silent_is_closed_and_turns_grey_for_everyone() {
     let server = TestServer::start().await;
     let idle = server.config.tuning.idle_timeout;
-    let s = server.create_session().await;
-    let (mut facilitator, _) = server.hello(&s.room, &s.facilitator_key, None).await;
-    let (mut anna, id, _) = server.joined(&s, "Anna", Side::Network).await;
-    facilitator
-        .recv_until(|m| matches!(m, ServerMsg::Presence { presence } if presence.participants.contains(&id)))
-        .await;
+    let (mut facilitator, mut anna, id) = anna_watched(&server).await;
 
     // From here nothing comes back from Anna's line: her socket stays open but is never read, so
     // not even tungstenite's automatic pongs go out, as when the radio is gone.
@@ -94,12 +101,7 @@ async fn a_page_that_answers_pings_but_says_nothing_is_closed_after_the_page_tim
         page < server.config.tuning.idle_timeout,
         "the test needs the page timeout first"
     );
-    let s = server.create_session().await;
-    let (mut facilitator, _) = server.hello(&s.room, &s.facilitator_key, None).await;
-    let (mut anna, id, _) = server.joined(&s, "Anna", Side::Network).await;
-    facilitator
-        .recv_until(|m| matches!(m, ServerMsg::Presence { presence } if presence.participants.contains(&id)))
-        .await;
+    let (mut facilitator, mut anna, id) = anna_watched(&server).await;
     // Anna's socket is read, so it answers every ping: the line is there, the page is not.
     let reader = tokio::spawn(async move { close_reason(&mut anna).await });
     let took = until_gone(&mut facilitator, id, GREY_WITHIN).await;
@@ -120,12 +122,7 @@ fn a_background_tab_that_pings_once_a_minute_keeps_its_socket() {
 async fn a_client_that_pings_stays_online_even_when_it_reads_nothing() {
     let server = TestServer::start().await;
     let idle = server.config.tuning.idle_timeout;
-    let s = server.create_session().await;
-    let (mut facilitator, _) = server.hello(&s.room, &s.facilitator_key, None).await;
-    let (mut anna, id, _) = server.joined(&s, "Anna", Side::Network).await;
-    facilitator
-        .recv_until(|m| matches!(m, ServerMsg::Presence { presence } if presence.participants.contains(&id)))
-        .await;
+    let (mut facilitator, mut anna, id) = anna_watched(&server).await;
 
     // Our client's heartbeat, without reading (a tab whose page is busy): its pings alone prove
     // the line is alive. Twice the idle timeout, and Anna stays.
