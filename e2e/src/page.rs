@@ -308,3 +308,18 @@ pub async fn start_page_runs(browser: &Browser) -> Result<()> {
     anyhow::ensure!(wasm == serde_json::json!([200]), "wasm fetches: {wasm}");
     Ok(())
 }
+
+/// Waits up to `within` until `browser` no longer shows the offline banner: it is connected again.
+pub async fn wait_reconnected(browser: &Browser, within: std::time::Duration) -> Result<()> {
+    crate::wait_until(
+        &format!("{} to reconnect", browser.label()),
+        within,
+        || async {
+            Ok(browser
+                .find_all(crate::Locator::Css(&tid("reconnecting")))
+                .await?
+                .is_empty())
+        },
+    )
+    .await
+}

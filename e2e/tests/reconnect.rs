@@ -6,9 +6,9 @@
 
 use anyhow::{Context, Result, ensure};
 use koersbord_e2e::dots::{drag_drive, key_drive};
-use koersbord_e2e::page::{advance, join, own_id, tid, wait_attr};
+use koersbord_e2e::page::{advance, join, own_id, tid, wait_attr, wait_reconnected};
 use koersbord_e2e::remote::Remote;
-use koersbord_e2e::{Browser, DragOptions, Locator, TIMEOUT, Viewport, run, wait_until};
+use koersbord_e2e::{Browser, DragOptions, Locator, TIMEOUT, Viewport, run};
 use koersbord_shared::protocol::room_link;
 use koersbord_shared::room::Command;
 use koersbord_shared::{Drive, Side, Zone};
@@ -129,17 +129,7 @@ fn every_page_recovers_from_a_server_crash_without_a_reload() -> Result<()> {
             h.restart_server().await?;
             let up = Instant::now();
             for browser in everyone {
-                wait_until(
-                    &format!("{} to reconnect", browser.label()),
-                    RECOVERY,
-                    || async {
-                        Ok(browser
-                            .find_all(Locator::Css(&tid("reconnecting")))
-                            .await?
-                            .is_empty())
-                    },
-                )
-                .await?;
+                wait_reconnected(browser, RECOVERY).await?;
             }
             println!(
                 "down for {:?}; every page back {:?} after the restart",

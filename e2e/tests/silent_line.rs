@@ -6,9 +6,9 @@
 
 use anyhow::{Context, Result, ensure};
 use koersbord_e2e::dots::key_drive;
-use koersbord_e2e::page::{advance, attr, click, join, tid, wait_attr};
+use koersbord_e2e::page::{advance, attr, click, join, tid, wait_attr, wait_reconnected};
 use koersbord_e2e::relay::Relay;
-use koersbord_e2e::{Browser, Locator, Viewport, run, wait_for, wait_until};
+use koersbord_e2e::{Browser, Locator, Viewport, run, wait_for};
 use koersbord_shared::protocol::room_link;
 use std::time::{Duration, Instant};
 
@@ -25,20 +25,6 @@ const BANNER_WITHIN: Duration = Duration::from_secs(5);
 const GREY_WITHIN: Duration = Duration::from_secs(10);
 /// Back online, the page finds the server at once (the `online` event) or at its next attempt.
 const RECOVERY: Duration = Duration::from_secs(15);
-
-async fn banner_gone(browser: &Browser) -> Result<()> {
-    wait_until(
-        &format!("{} to reconnect", browser.label()),
-        RECOVERY,
-        || async {
-            Ok(browser
-                .find_all(Locator::Css(&tid("reconnecting")))
-                .await?
-                .is_empty())
-        },
-    )
-    .await
-}
 
 /// Waits until Anna's own dot of `drive` lies in `slot` and is confirmed (or not).
 async fn own_dot(anna: &Browser, drive: usize, slot: &str, confirmed: bool) -> Result<()> {
@@ -125,7 +111,7 @@ fn a_silent_line_is_noticed_within_seconds_and_nothing_is_lost() -> Result<()> {
             // The doors open: both drops go out, are confirmed, and both screens agree.
             lift.restore();
             let back = Instant::now();
-            banner_gone(&anna).await?;
+            wait_reconnected(&anna, RECOVERY).await?;
             println!(
                 "reconnected {:?} after the network came back",
                 back.elapsed()
@@ -228,7 +214,7 @@ fn a_refused_dot_goes_back_and_the_page_says_so() -> Result<()> {
             click(&facilitator, &tid("toggle-lock")).await?;
             wait_attr(&facilitator, &tid("toggle-lock"), "aria-pressed", "true").await?;
             anna.set_offline(false).await?;
-            banner_gone(&anna).await?;
+            wait_reconnected(&anna, RECOVERY).await?;
             wait_attr(&anna, &tid("own-dot-d3"), "data-slot", "0").await?;
             anna.wait_for_text(&tid("toast"), "Je stip is teruggezet.")
                 .await?;
