@@ -240,6 +240,20 @@ texts! {
     Boards => "De borden", "The boards";
     Goals => "Doelen", "Goals";
 
+    // Taking someone out, with time to undo
+    RemoveAsk => "verwijderen, met alle stippen?", "remove, with all their dots?";
+    RemoveYes => "Ja, verwijder", "Yes, remove";
+    RemovingIn => "verdwijnt over", "goes in";
+    Undo => "Ongedaan maken", "Undo";
+    RemovedYou => "De begeleider heeft je uit deze sessie gehaald; je stippen tellen niet meer mee. Hieronder kun je opnieuw meedoen.",
+        "The facilitator took you out of this session; your dots no longer count. You can join again below.";
+
+    // The facilitator's rail
+    QuickInsight => "Snel een inzicht noteren", "Jot down an insight";
+    AddShort => "Noteer", "Add";
+    ScreenPreview => "Wat het gedeelde scherm nu toont", "What the shared screen shows now";
+    OpenScreen => "Open het gedeelde scherm", "Open the shared screen";
+
     // Rejections and errors
     ErrNotAllowed => "Dat mag alleen de begeleider.", "Only the facilitator can do that.";
     ErrAlreadyJoined => "Je doet al mee.", "You have already joined.";

@@ -7,6 +7,7 @@ mod harvest;
 mod insights;
 mod need;
 mod people;
+mod rail;
 mod screen;
 mod steps;
 mod timer;
