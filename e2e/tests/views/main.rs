@@ -7,6 +7,7 @@ mod fit;
 mod phone;
 mod projector;
 mod reach;
+mod removal;
 
 use anyhow::Result;
 use koersbord_e2e::{Viewport, run};
@@ -58,4 +59,9 @@ fn every_step_fits_a_320_px_phone() -> Result<()> {
         ..Viewport::PHONE
     };
     run("devices_320", move |h| devices::walk(h, small, false))
+}
+
+#[test]
+fn removing_someone_asks_first_can_be_undone_and_tells_their_phone() -> Result<()> {
+    run("removal", removal::remove_with_undo)
 }

@@ -254,6 +254,19 @@ texts! {
     ScreenPreview => "Wat het gedeelde scherm nu toont", "What the shared screen shows now";
     OpenScreen => "Open het gedeelde scherm", "Open the shared screen";
 
+    // The spotlight
+    Spotlight => "Spotlight op het scherm", "Spotlight on the screen";
+    SpotlightPick => "Kies wat het scherm groot toont", "Choose what the screen shows large";
+    SpotlightNothing => "Niets in de spotlight", "Nothing in the spotlight";
+    SpotlightOff => "Spotlight uit", "End the spotlight";
+    SpotlightDrives => "Drijfveren", "Drives";
+    SpotlightPillars => "Pijlers", "Pillars";
+    SpotlightInsights => "Inzichten", "Insights";
+    NotPlacedYet => "Nog niet geplaatst", "Not placed yet";
+    Median => "mediaan", "median";
+    NobodyHere => "niemand", "nobody";
+    AmongWeakest => "Een van de zwakste pijlers van deze sessie", "One of this session's weakest pillars";
+
     // Rejections and errors
     ErrNotAllowed => "Dat mag alleen de begeleider.", "Only the facilitator can do that.";
     ErrAlreadyJoined => "Je doet al mee.", "You have already joined.";

@@ -1,6 +1,7 @@
 //! What happened in a room. Events are the only way its state changes, on the server and in clients.
 
 use super::outcomes::{Action, ActionId, Insight, InsightId};
+use super::spotlight::Spotlight;
 use super::state::{Participant, RoomState, Setup};
 use super::timer::Timer;
 use crate::domain::{Board, Drive, ParticipantId, Phase, Pillar, Strength, Zone};
@@ -70,6 +71,9 @@ pub enum Event {
         by: ParticipantId,
         text: String,
     },
+    SpotlightChanged {
+        on: Option<Spotlight>,
+    },
 }
 
 impl Event {
@@ -91,6 +95,8 @@ impl Event {
             Event::PhaseChanged { phase, timer } => {
                 state.phase = *phase;
                 state.timer = *timer;
+                // A spotlight belongs to the moment it was lit: a new step starts without one.
+                state.spotlight = None;
             }
             Event::TimerChanged { timer } => state.timer = *timer,
             Event::DrivePlaced { by, drive, zone } => {
@@ -131,6 +137,9 @@ impl Event {
             }
             Event::InsightRemoved { id } => {
                 state.insights.remove(id);
+                if state.spotlight == Some(Spotlight::Insight(*id)) {
+                    state.spotlight = None;
+                }
             }
             Event::ActionAdded { action } => {
                 state.next_action = state.next_action.max(action.id.0 + 1);
@@ -151,6 +160,7 @@ impl Event {
                     state.reflections.insert(*by, text.clone());
                 }
             }
+            Event::SpotlightChanged { on } => state.spotlight = *on,
         }
     }
 

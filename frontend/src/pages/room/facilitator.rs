@@ -3,6 +3,7 @@
 use super::harvest::HarvestButton;
 use super::people::PeopleList;
 use super::rail::{QuickInsight, ScreenPreview};
+use super::spotlight::SpotlightControl;
 use super::steps::Invite;
 use super::timer::TimerControls;
 use crate::i18n::{T, field_of, phase_guidance, phase_name, rejection_text, use_i18n};
@@ -40,6 +41,7 @@ pub fn FacilitatorPanel() -> impl IntoView {
             <PeopleList/>
             <QuickInsight/>
             <BoardSwitches/>
+            <SpotlightControl/>
             <ScreenPreview/>
             <HarvestButton/>
             <section class="guidance">

@@ -9,6 +9,7 @@ mod need;
 mod people;
 mod rail;
 mod screen;
+mod spotlight;
 mod steps;
 mod timer;
 mod topbar;
