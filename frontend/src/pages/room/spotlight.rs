@@ -200,7 +200,7 @@ fn pillar_view(s: &RoomState, pillar: Pillar, lang: crate::i18n::Lang) -> impl I
             .filter_map(|p| p.pillars.get(&pillar).map(|v| (p.clone(), v.value())))
             .collect();
         // Strongest first, as the core is the strong end of the board.
-        people.sort_by(|a, b| b.1.cmp(&a.1));
+        people.sort_by_key(|(_, v)| std::cmp::Reverse(*v));
         let median = summary
             .as_ref()
             .and_then(|sum| sum.by_side.get(&side))
