@@ -65,3 +65,8 @@ fn every_step_fits_a_320_px_phone() -> Result<()> {
 fn removing_someone_asks_first_can_be_undone_and_tells_their_phone() -> Result<()> {
     run("removal", removal::remove_with_undo)
 }
+
+#[test]
+fn a_first_placement_is_seen_live_before_the_finger_lets_go() -> Result<()> {
+    run("first_placement_live", phone::first_placement_moves_live)
+}
