@@ -24,6 +24,7 @@
 //! everything it started, whatever happened. Browser tests in one test binary run one at a time.
 //! Build first with `cargo xtask build`, or run everything with `cargo xtask test`.
 
+pub mod axe;
 pub mod browser;
 pub mod dots;
 pub mod downloads;

@@ -1,6 +1,6 @@
 //! The browser the e2e tests drive: Debian's `chromium` and `chromium-driver`.
 
-use crate::util::run;
+use crate::util::apt_install;
 use anyhow::{Result, bail};
 use std::path::Path;
 use std::process::Command;
@@ -21,20 +21,10 @@ pub fn ensure() -> Result<()> {
         return Ok(());
     }
     println!("missing: {}", missing.join(", "));
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let root = unsafe { libc::geteuid() } == 0;
-    if !root {
-        bail!(
-            "the browser tests need Chromium and chromedriver; install them with:\n\n    \
-             sudo apt-get update && sudo apt-get install -y {}\n",
-            PACKAGES.join(" ")
-        );
-    }
-    run(Command::new("apt-get").arg("update"))?;
-    run(Command::new("apt-get")
-        .args(["install", "-y"])
-        .args(PACKAGES)
-        .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    apt_install(
+        &PACKAGES,
+        "the browser tests need Chromium and chromedriver",
+    )?;
     for path in [CHROMIUM, CHROMEDRIVER] {
         if !Path::new(path).exists() {
             bail!(

@@ -8,6 +8,7 @@
 //! Each command's stages and the tools they need are in `plan.rs`: whatever a stage uses from
 //! outside the workspace (rustup's wasm target, rustfmt, clippy, Chromium) is ensured first.
 
+mod axe;
 mod browser;
 mod client;
 mod compress;

@@ -12,6 +12,8 @@ pub enum Tool {
     WasmTarget,
     /// Debian's `chromium` and `chromium-driver`.
     Chromium,
+    /// axe-core from the npm registry, for the accessibility checks in the browser tests.
+    AxeCore,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,6 +21,7 @@ pub enum Stage {
     EnsureLintTools,
     EnsureWasmTarget,
     EnsureBrowser,
+    EnsureAxe,
     Rustfmt,
     ClippyNative,
     ClippyWasm,
@@ -38,6 +41,7 @@ impl Stage {
             Stage::EnsureLintTools => "ensure: rustfmt + clippy",
             Stage::EnsureWasmTarget => "ensure: wasm32 target",
             Stage::EnsureBrowser => "ensure: chromium + chromedriver",
+            Stage::EnsureAxe => "ensure: axe-core (npm)",
             Stage::Rustfmt => "lint: rustfmt",
             Stage::ClippyNative => "lint: clippy (native)",
             Stage::ClippyWasm => "lint: clippy (client, wasm32)",
@@ -53,14 +57,17 @@ impl Stage {
     /// What the stage uses.
     pub fn needs(self) -> &'static [Tool] {
         match self {
-            Stage::EnsureLintTools | Stage::EnsureWasmTarget | Stage::EnsureBrowser => &[],
+            Stage::EnsureLintTools
+            | Stage::EnsureWasmTarget
+            | Stage::EnsureBrowser
+            | Stage::EnsureAxe => &[],
             Stage::Rustfmt => &[Tool::Rustfmt],
             Stage::ClippyNative | Stage::ClippyEmbedded => &[Tool::Clippy],
             Stage::ClippyWasm => &[Tool::Clippy, Tool::WasmTarget],
             Stage::BuildClient => &[Tool::WasmTarget],
             Stage::BuildServerAndTests | Stage::BuildRelease | Stage::Serve => &[],
-            // The browser tests drive Chromium through chromedriver.
-            Stage::Test => &[Tool::Chromium],
+            // The browser tests drive Chromium through chromedriver and check pages with axe.
+            Stage::Test => &[Tool::Chromium, Tool::AxeCore],
         }
     }
 
@@ -70,6 +77,7 @@ impl Stage {
             Stage::EnsureLintTools => &[Tool::Rustfmt, Tool::Clippy],
             Stage::EnsureWasmTarget => &[Tool::WasmTarget],
             Stage::EnsureBrowser => &[Tool::Chromium],
+            Stage::EnsureAxe => &[Tool::AxeCore],
             _ => &[],
         }
     }
@@ -80,6 +88,7 @@ pub const TEST: &[Stage] = &[
     Stage::EnsureLintTools,
     Stage::EnsureWasmTarget,
     Stage::EnsureBrowser,
+    Stage::EnsureAxe,
     Stage::Rustfmt,
     Stage::ClippyNative,
     Stage::ClippyWasm,

@@ -41,7 +41,13 @@ async fn wait_count(page: &Browser, what: &str, css: &str, want: u64) -> Result<
     .await
 }
 
-pub async fn walk(h: Harness, phone_size: Viewport, check_the_laptop: bool) -> Result<()> {
+/// `english`: the phone switches to English (the laptop stays Dutch).
+pub async fn walk(
+    h: Harness,
+    phone_size: Viewport,
+    check_the_laptop: bool,
+    english: bool,
+) -> Result<()> {
     let s = h
         .create_session(
             "Wondzorg dichter bij huis",
@@ -57,6 +63,10 @@ pub async fn walk(h: Harness, phone_size: Viewport, check_the_laptop: bool) -> R
     let label = format!("phone-{}", phone_size.width);
     let phone = h.browser(&label, phone_size).await?;
     let anna = join(&phone, &room_link(&s.room, &s.join_key), "Anna", "network").await?;
+    if english {
+        click(&phone, &tid("lang-switch")).await?;
+        phone.wait_for("html[lang=en]").await?;
+    }
     let mut others = Vec::new();
     for (name, side) in OTHERS {
         others.push(Remote::join(&laptop, &s.room, &s.join_key, name, side).await?);

@@ -72,6 +72,7 @@ impl Seen {
 /// 96 px timer, 40 px dots).
 pub async fn check(screen: &Browser, step: &str, width: u32) -> Result<Seen> {
     let file = screen.screenshot(&format!("projector-{step}")).await?;
+    koersbord_e2e::axe::check(screen, &format!("projector-{step}")).await?;
     let seen = Seen(screen.js(MEASURE).await?);
     let v = &seen.0;
     let k = f64::from(width) / 1920.0;

@@ -48,17 +48,19 @@ fn drive_dots_go_where_a_finger_taps_or_a_mouse_clicks() -> Result<()> {
 
 #[test]
 fn every_step_fits_a_390_px_phone_and_the_facilitators_laptop() -> Result<()> {
-    run("devices_390", |h| devices::walk(h, Viewport::PHONE, true))
+    run("devices_390", |h| {
+        devices::walk(h, Viewport::PHONE, true, false)
+    })
 }
 
 #[test]
-fn every_step_fits_a_320_px_phone() -> Result<()> {
+fn every_step_fits_a_320_px_phone_in_english() -> Result<()> {
     let small = Viewport {
         width: 320,
         height: 640,
         ..Viewport::PHONE
     };
-    run("devices_320", move |h| devices::walk(h, small, false))
+    run("devices_320", move |h| devices::walk(h, small, false, true))
 }
 
 #[test]

@@ -100,6 +100,7 @@ pub async fn check_phone(phone: &Browser, step: &str) -> Result<()> {
     phone.js("window.scrollTo(0, 0)").await?;
     settle(phone).await?;
     let file = phone.screenshot(&format!("phone-{step}")).await?;
+    koersbord_e2e::axe::check(phone, &format!("phone-{step}")).await?;
     let v = phone.js(MEASURE).await?;
     let context = || describe("phone", step, &file, &v);
     check_common(&v, &context)?;
@@ -133,6 +134,7 @@ pub async fn check_laptop(laptop: &Browser, step: &str) -> Result<()> {
         .await?;
     settle(laptop).await?;
     let file = laptop.screenshot(&format!("laptop-{step}")).await?;
+    koersbord_e2e::axe::check(laptop, &format!("laptop-{step}")).await?;
     let v = laptop.js(MEASURE).await?;
     let context = || describe("laptop", step, &file, &v);
     check_common(&v, &context)?;
