@@ -142,6 +142,24 @@ pub fn header(title: &str) {
     );
 }
 
+/// Installs Debian `packages` with apt when we are root; otherwise stops with the command to run,
+/// saying `why` they are needed.
+pub fn apt_install(packages: &[&str], why: &str) -> Result<()> {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    if !root {
+        anyhow::bail!(
+            "{why}; install them with:\n\n    sudo apt-get update && sudo apt-get install -y {}\n",
+            packages.join(" ")
+        );
+    }
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,22 +182,4 @@ mod tests {
         assert!(root().join("Cargo.toml").is_file());
         assert!(root().join("crates/xtask").is_dir());
     }
-}
-
-/// Installs Debian `packages` with apt when we are root; otherwise stops with the command to run,
-/// saying `why` they are needed.
-pub fn apt_install(packages: &[&str], why: &str) -> Result<()> {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let root = unsafe { libc::geteuid() } == 0;
-    if !root {
-        anyhow::bail!(
-            "{why}; install them with:\n\n    sudo apt-get update && sudo apt-get install -y {}\n",
-            packages.join(" ")
-        );
-    }
-    run(Command::new("apt-get").arg("update"))?;
-    run(Command::new("apt-get")
-        .args(["install", "-y"])
-        .args(packages)
-        .env("DEBIAN_FRONTEND", "noninteractive"))
 }
