@@ -118,6 +118,7 @@ pub async fn walk(
     settle(&phone).await?;
     no_two_dots_overlap(&phone, "[data-testid=drive-0] .track .dot").await?;
     check_phone(&phone, "drives").await?;
+    management_dots_stand_out(&phone).await?;
     laptop_check("drives").await?;
     type_into(
         &laptop,
@@ -238,5 +239,30 @@ async fn no_two_dots_overlap(page: &Browser, css: &str) -> Result<()> {
         v[0] == 8 && v[1] == serde_json::json!([]),
         "dots in one zone: {v}"
     );
+    Ok(())
+}
+
+/// WCAG 1.4.11: a management dot's edge against the zone it lies in, computed from the page, is
+/// at least 3:1 (the orange itself is too light for that).
+async fn management_dots_stand_out(page: &Browser) -> Result<()> {
+    let ratios = page
+        .js(r#"
+            const rgb = (c) => c.match(/[\d.]+/g).slice(0, 3).map(Number);
+            const lum = (c) => { const [r, g, b] = rgb(c).map((v) => { v /= 255;
+                return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+            const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+            return [...document.querySelectorAll('.track .dot.dot-management')].map((dot) => {
+                const r = dot.getBoundingClientRect();
+                const cell = document.elementsFromPoint(r.left + r.width / 2, r.top + r.height / 2)
+                    .find((e) => e.classList.contains('cell'));
+                return cell ? ratio(getComputedStyle(dot).borderTopColor, getComputedStyle(cell).backgroundColor) : 99;
+            });
+        "#)
+        .await?;
+    let ratios: Vec<f64> = serde_json::from_value(ratios)?;
+    ensure!(!ratios.is_empty(), "no management dots to measure");
+    let worst = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+    ensure!(worst >= 3.0, "a management dot's edge is {worst:.2}:1 against its zone");
     Ok(())
 }
