@@ -59,6 +59,8 @@ pub struct Live {
     pub you: RwSignal<Option<ParticipantId>>,
     /// This browser's participant was taken out of the session by the facilitator.
     pub removed: RwSignal<bool>,
+    /// This browser's latest placement the server confirmed, for the live region.
+    pub confirmed: RwSignal<Option<(u64, Command)>>,
     pub invite: RwSignal<Option<Invite>>,
     pub presence: RwSignal<Presence>,
     pub status: RwSignal<Status>,
@@ -83,6 +85,7 @@ impl Live {
             role: RwSignal::new(None),
             you: RwSignal::new(None),
             removed: RwSignal::new(false),
+            confirmed: RwSignal::new(None),
             invite: RwSignal::new(None),
             presence: RwSignal::new(Presence::default()),
             status: RwSignal::new(Status::Connecting),
@@ -325,9 +328,13 @@ impl Live {
                 }
             }
             ServerMsg::Snapshot { state } => self.state.set(Some(state)),
-            ServerMsg::Ack { id, .. } => self.pending.update(|p| {
-                p.remove(&id);
-            }),
+            ServerMsg::Ack { id, .. } => {
+                let mut command = None;
+                self.pending.update(|p| command = p.remove(&id));
+                if let Some(c) = command.filter(|c| placed_dot(c).is_some()) {
+                    self.confirmed.set(Some((id, c)));
+                }
+            }
             ServerMsg::Rejected { id, reason } => {
                 let mut command = None;
                 self.pending.update(|p| command = p.remove(&id));

@@ -263,6 +263,9 @@ async fn management_dots_stand_out(page: &Browser) -> Result<()> {
     let ratios: Vec<f64> = serde_json::from_value(ratios)?;
     ensure!(!ratios.is_empty(), "no management dots to measure");
     let worst = ratios.iter().copied().fold(f64::INFINITY, f64::min);
-    ensure!(worst >= 3.0, "a management dot's edge is {worst:.2}:1 against its zone");
+    ensure!(
+        worst >= 3.0,
+        "a management dot's edge is {worst:.2}:1 against its zone"
+    );
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 mod devices;
 mod fit;
+mod heard;
 mod phone;
 mod projector;
 mod reach;
@@ -71,4 +72,9 @@ fn removing_someone_asks_first_can_be_undone_and_tells_their_phone() -> Result<(
 #[test]
 fn a_first_placement_is_seen_live_before_the_finger_lets_go() -> Result<()> {
     run("first_placement_live", phone::first_placement_moves_live)
+}
+
+#[test]
+fn a_screen_reader_hears_what_changes_and_focus_stays_on_the_page() -> Result<()> {
+    run("heard", heard::announcements_and_focus)
 }

@@ -267,6 +267,21 @@ texts! {
     NobodyHere => "niemand", "nobody";
     AmongWeakest => "Een van de zwakste pijlers van deze sessie", "One of this session's weakest pillars";
 
+    // Said by the live region (screen readers)
+    SayStep => "Stap", "Step";
+    SayLocked => "is vastgezet", "is locked";
+    SayUnlocked => "is weer vrij", "is open again";
+    SayHidden => "toont alleen je eigen stippen", "shows only your own dots";
+    SayRevealed => "toont alle stippen", "shows every dot";
+    SayResultsOn => "toont de uitkomsten", "shows the results";
+    SayResultsOff => "toont de uitkomsten niet meer", "no longer shows the results";
+    SayJoined => "doet mee", "has joined";
+    SayLeft => "is niet meer in de sessie", "is no longer in the session";
+    SayOthersPlaced => "nieuwe stippen van anderen", "new dots by others";
+    SaySaved => "opgeslagen", "saved";
+    SayTray => "terug bij nog te plaatsen", "back among the dots to place";
+    SayEveryDot => "Meld elke stip van anderen", "Announce every dot by others";
+
     // Rejections and errors
     ErrNotAllowed => "Dat mag alleen de begeleider.", "Only the facilitator can do that.";
     ErrAlreadyJoined => "Je doet al mee.", "You have already joined.";

@@ -2,6 +2,7 @@
 //! follows the role the server gave this browser's link.
 
 mod actions;
+mod announce;
 mod facilitator;
 mod harvest;
 mod insights;
@@ -64,7 +65,9 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
         }
         view! {
             <div class="room-body">
-                <main class="stage"><Stage/></main>
+                // The live region: what a screen reader would otherwise miss (the projector, with
+                // no one listening, has none). Inside the stage, so the rail beside it stays put.
+                <main class="stage"><Stage/><footer class="room-footer"><announce::Announcer/></footer></main>
                 {(role == Role::Facilitator).then(|| view! { <facilitator::FacilitatorPanel/> })}
                 {(role == Role::Participant).then(|| view! { <aside class="side-panel"><people::PeopleList/></aside> })}
             </div>

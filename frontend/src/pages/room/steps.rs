@@ -14,7 +14,8 @@ pub fn StepIntro(phase: Phase) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="step-intro" data-testid="step-intro">
-            <h1 data-testid="step-name">{move || phase_name(phase, i18n.lang())}</h1>
+            // Focusable by script only: focus lands here when a step change removes what had it.
+            <h1 data-testid="step-name" tabindex="-1">{move || phase_name(phase, i18n.lang())}</h1>
             <p class="about">{move || phase_about(phase, i18n.lang())}</p>
         </div>
     }
