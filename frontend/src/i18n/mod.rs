@@ -245,7 +245,7 @@ texts! {
     ErrAlreadyJoined => "Je doet al mee.", "You have already joined.";
     ErrNotJoined => "Doe eerst mee met je naam.", "Join with your name first.";
     ErrSideFull => "Deze kant heeft al vier deelnemers.", "This side already has four participants.";
-    ErrRoomFull => "De sessie heeft al acht deelnemers.", "The session already has eight participants.";
+    ErrInvalidCommand => "Dit verzoek werd niet begrepen. Herlaad de pagina.", "This request was not understood. Reload the page.";
     ErrUnknownParticipant => "Deze deelnemer is er niet meer.", "This participant is no longer here.";
     ErrTextEmpty => "Vul dit veld in.", "Please fill in this field.";
     ErrTextInvalid => "Deze tekst bevat tekens die niet mogen.", "This text contains characters that are not allowed.";
@@ -337,7 +337,7 @@ pub fn rejection_text(reason: &Rejection, lang: Lang) -> String {
         Rejection::AlreadyJoined => T::ErrAlreadyJoined,
         Rejection::NotJoined => T::ErrNotJoined,
         Rejection::SideFull { .. } => T::ErrSideFull,
-        Rejection::RoomFull => T::ErrRoomFull,
+        Rejection::InvalidCommand { .. } => T::ErrInvalidCommand,
         Rejection::UnknownParticipant => T::ErrUnknownParticipant,
         Rejection::TextEmpty { .. } => T::ErrTextEmpty,
         Rejection::TextTooLong { max, len, .. } => return T::too_long(lang, *max, *len),

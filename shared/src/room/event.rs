@@ -1,6 +1,6 @@
 //! What happened in a room. Events are the only way its state changes, on the server and in clients.
 
-use super::outcomes::{Action, ActionId, Insight, InsightId};
+use super::outcomes::{Action, ActionId, Insight, InsightId, Need};
 use super::state::{Participant, RoomState, Setup};
 use super::timer::Timer;
 use crate::domain::{Board, Drive, ParticipantId, Phase, Pillar, Strength, Zone};
@@ -85,7 +85,9 @@ impl Event {
                     .insert(participant.id, participant.clone());
             }
             Event::ParticipantRemoved { id } => {
-                state.participants.remove(id);
+                if let Some(p) = state.participants.remove(id) {
+                    state.former.insert(p.id, p.name);
+                }
             }
             Event::SetupEdited { setup } => state.setup = setup.clone(),
             Event::PhaseChanged { phase, timer } => {
@@ -131,6 +133,12 @@ impl Event {
             }
             Event::InsightRemoved { id } => {
                 state.insights.remove(id);
+                // An action that answered the card keeps its text but no longer points at nothing.
+                for action in state.actions.values_mut() {
+                    if action.answers == Some(Need::Insight(*id)) {
+                        action.answers = None;
+                    }
+                }
             }
             Event::ActionAdded { action } => {
                 state.next_action = state.next_action.max(action.id.0 + 1);

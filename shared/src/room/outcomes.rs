@@ -120,7 +120,7 @@ pub(super) fn decide(
             if state.actions.len() >= MAX_ACTIONS {
                 return Err(Rejection::TooMany);
             }
-            let action = checked_action(state, ActionId(state.next_action), action, author)?;
+            let action = checked_action(state, ActionId(state.next_action), action, author, None)?;
             Ok(vec![Event::ActionAdded { action }])
         }
         Command::EditAction { id, action } => {
@@ -129,7 +129,7 @@ pub(super) fn decide(
             may_change(actor, current)?;
             let action = Action {
                 author: current.author,
-                ..checked_action(state, *id, action, author)?
+                ..checked_action(state, *id, action, author, Some(current))?
             };
             Ok(if &action == current {
                 vec![]
@@ -219,11 +219,14 @@ fn may_change(actor: Actor, action: &Action) -> Result<(), Rejection> {
     }
 }
 
+/// `current` is the action being edited: an owner who has since been removed may stay on it (the
+/// action is still theirs), but no action newly names someone who is gone.
 fn checked_action(
     state: &RoomState,
     id: ActionId,
     draft: &ActionDraft,
     author: Option<ParticipantId>,
+    current: Option<&Action>,
 ) -> Result<Action, Rejection> {
     let what = text::clean(TextField::Action, &draft.what, limits::ACTION, true, false)?;
     let other_owner = text::clean(
@@ -236,7 +239,11 @@ fn checked_action(
     let mut owners = draft.owners.clone();
     owners.sort();
     owners.dedup();
-    if owners.iter().any(|o| !state.participants.contains_key(o)) {
+    let kept = |o: &ParticipantId| current.is_some_and(|a| a.owners.contains(o));
+    if owners
+        .iter()
+        .any(|o| !state.participants.contains_key(o) && !kept(o))
+    {
         return Err(Rejection::UnknownParticipant);
     }
     if owners.is_empty() && other_owner.is_empty() {

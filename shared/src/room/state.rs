@@ -79,6 +79,10 @@ pub struct RoomState {
     pub phase: Phase,
     pub timer: Timer,
     pub participants: BTreeMap<ParticipantId, Participant>,
+    /// Participants the facilitator removed, by id: their name then, so the actions they own or
+    /// wrote and their reflection still read as theirs (ids are never reused).
+    #[serde(default)]
+    pub former: BTreeMap<ParticipantId, String>,
     /// The id the next participant to join receives. Ids are never reused within a room.
     pub next_participant: u32,
     pub drives_board: BoardControl,
@@ -108,6 +112,7 @@ impl RoomState {
             phase: Phase::Lobby,
             timer: Timer::new(Phase::Lobby.default_ms()),
             participants: BTreeMap::new(),
+            former: BTreeMap::new(),
             next_participant: 1,
             drives_board: BoardControl::default(),
             pillars_board: BoardControl::default(),
@@ -130,6 +135,14 @@ impl RoomState {
         match board {
             Board::Drives => &mut self.drives_board,
             Board::Pillars => &mut self.pillars_board,
+        }
+    }
+
+    /// The name of a participant, present or removed: what actions and reflections show.
+    pub fn name_of(&self, id: ParticipantId) -> Option<&str> {
+        match self.participants.get(&id) {
+            Some(p) => Some(&p.name),
+            None => self.former.get(&id).map(String::as_str),
         }
     }
 
