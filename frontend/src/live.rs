@@ -149,6 +149,7 @@ impl Live {
         self.next_id.set_value(id + 1);
         let msg = ClientMsg::Command {
             id,
+            op: None,
             command: command.clone(),
         };
         if !self.send(&msg) {
@@ -233,6 +234,7 @@ impl Live {
                 Ok(_) => {
                     let msg = ClientMsg::Command {
                         id,
+                        op: None,
                         command: command.clone(),
                     };
                     // A send that fails here leaves it pending for the next welcome.

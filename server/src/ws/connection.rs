@@ -21,7 +21,9 @@ use axum::body::Bytes;
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ProtocolError, Role, ServerMsg};
+use koersbord_shared::protocol::{
+    ClientMsg, PROTOCOL_VERSION, ProtocolError, Role, ServerMsg, Undecoded,
+};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::WeakSender;
@@ -193,7 +195,7 @@ fn read_hello(hello: &str) -> Result<Hello, ProtocolError> {
     }) = ClientMsg::decode(hello)
     else {
         return Err(match ClientMsg::decode(hello) {
-            Err(e @ ProtocolError::TooLarge { .. }) => e,
+            Err(Undecoded::Frame(e @ ProtocolError::TooLarge { .. })) => e,
             _ => ProtocolError::HelloFirst,
         });
     };
@@ -276,9 +278,16 @@ async fn read(
         };
         let msg = match ClientMsg::decode(&text) {
             Ok(msg) => msg,
-            Err(e) if e.is_fatal() => return Ending::Fatal(e),
-            Err(e) => {
+            Err(Undecoded::Frame(e)) if e.is_fatal() => return Ending::Fatal(e),
+            Err(Undecoded::Frame(e)) => {
                 tell(out, e);
+                continue;
+            }
+            // Answered by the room, so it comes in order with the answers to earlier commands.
+            Err(Undecoded::Command { id, reason }) => {
+                if !room.send(RoomMsg::Undecodable { conn, id, reason }).await {
+                    return Ending::ServerError;
+                }
                 continue;
             }
         };
@@ -330,7 +339,12 @@ pub(super) fn route(msg: ClientMsg, conn: ConnId, now_ms: u64) -> Route {
                 detail: "hello was already received".into(),
             },
         })),
-        ClientMsg::Command { id, command } => Route::Room(RoomMsg::Command { conn, id, command }),
+        ClientMsg::Command { id, op, command } => Route::Room(RoomMsg::Command {
+            conn,
+            id,
+            op,
+            command,
+        }),
         ClientMsg::Drag { dot, x, y } => {
             // Positions are fractions of the board; anything else is dropped, not relayed.
             let on_board = |v: f32| v.is_finite() && (0.0..=1.0).contains(&v);

@@ -73,6 +73,7 @@ fn command(hub: &mut Hub, c: &Client, id: u64, command: Command) {
         RoomMsg::Command {
             conn: c.conn,
             id,
+            op: None,
             command,
         },
     );

@@ -5,6 +5,9 @@ use crate::domain::{DotRef, ParticipantId};
 use crate::room::{Command, Event, Rejection, RoomState};
 use serde::{Deserialize, Serialize};
 
+mod decode;
+pub use decode::{MAX_OP_CHARS, Undecoded, is_op};
+
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// The largest frame either side accepts, in bytes. A full snapshot of a room stays far below it.
@@ -23,9 +26,12 @@ pub enum ClientMsg {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         participant_key: Option<String>,
     },
-    /// A durable change. `id` is the client's own number, echoed in `ack` or `rejected`.
+    /// A durable change. `id` is the client's own number, echoed in `ack` or `rejected`. `op`, when
+    /// set, makes a resend safe: the room answers a repeated `op` with the first answer.
     Command {
         id: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        op: Option<String>,
         command: Command,
     },
     /// Presence: where the sender is dragging one of their dots now, in board coordinates (0..1).
@@ -170,18 +176,6 @@ impl ProtocolError {
 }
 
 impl ClientMsg {
-    /// Parses one text frame, refusing oversized ones before parsing.
-    pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
-        if text.len() > MAX_FRAME_BYTES {
-            return Err(ProtocolError::TooLarge {
-                max: MAX_FRAME_BYTES,
-            });
-        }
-        serde_json::from_str(text).map_err(|e| ProtocolError::Malformed {
-            detail: e.to_string(),
-        })
-    }
-
     pub fn encode(&self) -> String {
         serde_json::to_string(self).expect("client messages always serialise")
     }
@@ -240,190 +234,4 @@ pub fn room_link(room: &str, key: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::{Drive, Side, Zone};
-
-    #[test]
-    fn hello_reads_as_documented() {
-        let msg =
-            ClientMsg::decode(r#"{"type":"hello","protocol_version":1,"room":"r1","key":"k"}"#)
-                .unwrap();
-        assert_eq!(
-            msg,
-            ClientMsg::Hello {
-                protocol_version: 1,
-                room: "r1".into(),
-                key: "k".into(),
-                participant_key: None
-            }
-        );
-    }
-
-    #[test]
-    fn commands_are_tagged_by_type() {
-        let msg = ClientMsg::Command {
-            id: 7,
-            command: Command::PlaceDrive {
-                drive: Drive::Impact,
-                zone: Some(Zone::Necessary),
-            },
-        };
-        let json = msg.encode();
-        assert_eq!(
-            json,
-            r#"{"type":"command","id":7,"command":{"type":"place_drive","drive":"impact","zone":"necessary"}}"#
-        );
-        assert_eq!(ClientMsg::decode(&json).unwrap(), msg);
-        let join = ClientMsg::decode(r#"{"type":"command","id":1,"command":{"type":"join","name":"Anna","side":"management"}}"#).unwrap();
-        assert_eq!(
-            join,
-            ClientMsg::Command {
-                id: 1,
-                command: Command::Join {
-                    name: "Anna".into(),
-                    side: Side::Management
-                }
-            }
-        );
-    }
-
-    #[test]
-    fn bad_frames_get_typed_errors() {
-        assert!(matches!(
-            ClientMsg::decode("{"),
-            Err(ProtocolError::Malformed { .. })
-        ));
-        assert!(matches!(
-            ClientMsg::decode(r#"{"type":"teleport"}"#),
-            Err(ProtocolError::Malformed { .. })
-        ));
-        let big = format!(
-            r#"{{"type":"ping","nonce":1,"pad":"{}"}}"#,
-            "x".repeat(MAX_FRAME_BYTES)
-        );
-        assert_eq!(
-            ClientMsg::decode(&big),
-            Err(ProtocolError::TooLarge {
-                max: MAX_FRAME_BYTES
-            })
-        );
-    }
-
-    #[test]
-    fn rejections_carry_a_code() {
-        let msg = ServerMsg::Rejected {
-            id: 3,
-            reason: Rejection::SideFull {
-                side: Side::Network,
-            },
-        };
-        assert_eq!(
-            msg.encode(),
-            r#"{"type":"rejected","id":3,"reason":{"code":"side_full","side":"network"}}"#
-        );
-        assert_eq!(ServerMsg::decode(&msg.encode()).unwrap(), msg);
-    }
-
-    #[test]
-    fn a_snapshot_with_participants_survives_the_wire() {
-        use crate::room::{Participant, RoomState, Setup};
-        let mut state = RoomState::new(Setup::default());
-        let mut p = Participant::new(ParticipantId(3), "Anna".into(), Side::Network);
-        p.drives.insert(Drive::Impact, Zone::Necessary);
-        state.participants.insert(p.id, p);
-        state.phase = crate::Phase::Close;
-        let actor = crate::room::Actor::Facilitator;
-        let cmds = [
-            Command::AddInsight {
-                text: "inzicht".into(),
-                about: None,
-            },
-            Command::AddAction {
-                action: crate::room::ActionDraft {
-                    what: "doen".into(),
-                    owners: vec![ParticipantId(3)],
-                    other_owner: String::new(),
-                    due: None,
-                    answers: None,
-                },
-            },
-        ];
-        for cmd in &cmds {
-            crate::room::handle(&mut state, actor, cmd, 0).unwrap();
-        }
-        crate::room::handle(
-            &mut state,
-            crate::room::Actor::Participant(ParticipantId(3)),
-            &Command::SetReflection {
-                text: "goed".into(),
-            },
-            0,
-        )
-        .unwrap();
-        assert_eq!(
-            (
-                state.insights.len(),
-                state.actions.len(),
-                state.reflections.len()
-            ),
-            (1, 1, 1)
-        );
-        let msg = ServerMsg::Snapshot { state };
-        assert_eq!(ServerMsg::decode(&msg.encode()).unwrap(), msg);
-    }
-
-    #[test]
-    fn fatal_errors_close_the_connection() {
-        assert!(ProtocolError::BadKey.is_fatal());
-        assert!(!ProtocolError::SlowDown.is_fatal());
-        assert!(
-            !ProtocolError::Malformed {
-                detail: String::new()
-            }
-            .is_fatal()
-        );
-    }
-
-    #[test]
-    fn a_full_room_snapshot_fits_in_a_frame() {
-        use crate::domain::{Pillar, Strength, limits};
-        use crate::room::{Participant, RoomState, Setup};
-        let mut state = RoomState::new(Setup {
-            title: "t".repeat(limits::TITLE),
-            ambition: "a".repeat(limits::AMBITION),
-            goals: ["g".repeat(limits::GOAL), "g".repeat(limits::GOAL)],
-        });
-        for i in 0..8 {
-            let mut p = Participant::new(
-                ParticipantId(i),
-                "n".repeat(limits::NAME),
-                Side::ALL[i as usize % 2],
-            );
-            for d in Drive::ALL {
-                p.drives.insert(d, Zone::Necessary);
-            }
-            for pl in Pillar::ALL {
-                p.pillars.insert(pl, Strength::STRONGEST);
-            }
-            state.participants.insert(p.id, p);
-        }
-        let welcome = ServerMsg::Welcome {
-            protocol_version: PROTOCOL_VERSION,
-            room: "r".repeat(16),
-            role: Role::Facilitator,
-            you: None,
-            invite: Some(Invite {
-                join_key: "k".repeat(32),
-                join_code: "ABCDEF".into(),
-            }),
-            server_time_ms: u64::MAX,
-            state,
-        };
-        assert!(
-            welcome.encode().len() < MAX_FRAME_BYTES,
-            "snapshot is {} bytes",
-            welcome.encode().len()
-        );
-    }
-}
+mod tests;
