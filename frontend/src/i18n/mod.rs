@@ -78,8 +78,6 @@ texts! {
     RetryNow => "Opnieuw", "Retry";
     Disconnected => "Geen verbinding: dit is niet verstuurd. Probeer het opnieuw als de verbinding terug is.",
         "No connection: this was not sent. Try again once the connection is back.";
-    Unanswered => "De verbinding viel weg voordat je laatste wijziging bevestigd was. Kijk even of die is aangekomen.",
-        "The connection dropped before your last change was confirmed. Please check whether it arrived.";
     PutBack => "Je stip is teruggezet.", "Your dot went back.";
     Unconfirmed => "nog niet bevestigd", "not confirmed yet";
     Dismiss => "Sluiten", "Close";
