@@ -7,6 +7,7 @@
 //! `RoomState::new(setup)`, unloading ends the task (the store already has everything).
 
 mod delivery;
+mod fanout;
 pub mod hub;
 mod ops;
 pub(crate) use ops::REMEMBERED as REMEMBERED_OPS;
