@@ -6,6 +6,8 @@ use crate::room::{Command, Event, Rejection, RoomState};
 use serde::{Deserialize, Serialize};
 
 mod decode;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub use decode::{MAX_OP_CHARS, Undecoded, is_op};
 
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -14,6 +16,7 @@ pub const PROTOCOL_VERSION: u32 = 1;
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 
 /// Messages from a client. The first must be `Hello`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMsg {
@@ -51,6 +54,7 @@ pub enum ClientMsg {
 }
 
 /// The role a connection holds, fixed by the capability it presented.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -60,6 +64,7 @@ pub enum Role {
 }
 
 /// How people get into a session; sent to the facilitator and the shared screen only.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invite {
     /// The capability of the participants' join link.
@@ -69,6 +74,7 @@ pub struct Invite {
 }
 
 /// Who is connected right now.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Presence {
     pub participants: Vec<ParticipantId>,
@@ -77,6 +83,7 @@ pub struct Presence {
 }
 
 /// Messages from the server.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
@@ -139,6 +146,7 @@ pub enum ServerMsg {
 }
 
 /// Problems with the conversation rather than with a command.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum ProtocolError {
@@ -194,6 +202,7 @@ impl ServerMsg {
 }
 
 /// `POST /api/sessions`: what the facilitator prepares.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateSession {
     #[serde(default)]
@@ -206,6 +215,7 @@ pub struct CreateSession {
 
 /// The answer to `POST /api/sessions`: the room and its three capabilities. Links put the key in
 /// the URL fragment, so it never reaches a server log or a Referer header.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionCreated {
     pub room: String,
@@ -216,12 +226,14 @@ pub struct SessionCreated {
 }
 
 /// `POST /api/join-code`: a short code typed in the room.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoinCodeLookup {
     pub code: String,
 }
 
 /// The answer to a valid join code: where to go.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoinCodeFound {
     pub room: String,

@@ -6,6 +6,7 @@ use super::timer::Timer;
 use crate::domain::{Board, Drive, ParticipantId, Phase, Pillar, Strength, Zone};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {

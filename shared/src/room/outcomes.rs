@@ -18,6 +18,7 @@ pub struct ActionId(pub u32);
 crate::domain::id_deserialize!(InsightId, ActionId);
 
 /// What an insight is about, or which need an action answers.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "item", rename_all = "snake_case")]
 pub enum Need {
@@ -31,6 +32,7 @@ pub enum Need {
 }
 
 /// A card the facilitator writes while the group talks.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Insight {
     pub id: InsightId,
@@ -42,6 +44,7 @@ pub struct Insight {
 }
 
 /// An agreement: what, who, by when, and why.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Action {
     pub id: ActionId,
@@ -59,6 +62,7 @@ pub struct Action {
 }
 
 /// The fields of an action as a command carries them.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionDraft {
     pub what: String,

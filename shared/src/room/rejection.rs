@@ -3,6 +3,7 @@
 use crate::domain::{Board, Side};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TextField {
@@ -18,6 +19,7 @@ pub enum TextField {
 
 /// Codes are never reused. Retired: `room_full` (two sides of four already make the eight, so
 /// `side_full` always came first and it could never be sent).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Rejection {
