@@ -265,3 +265,70 @@ fn ack_seq(msg: &ServerMsg) -> u64 {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn after_a_removal_what_they_wrote_stays_theirs_and_the_facilitator_can_edit_it() {
+    use koersbord_shared::Phase;
+    use koersbord_shared::room::{ActionDraft, ActionId};
+    let server = TestServer::start().await;
+    let s = server.create_session().await;
+    let (mut f, _) = server.hello(&s.room, &s.facilitator_key, None).await;
+    let (mut anna, anna_id, _) = server.joined(&s, "Anna", Side::Network).await;
+    let close = Command::GoToPhase {
+        phase: Phase::Close,
+    };
+    f.command(1, close).await;
+    assert!(matches!(answer(&mut f, 1).await, ServerMsg::Ack { .. }));
+    let draft = |what: &str| ActionDraft {
+        what: what.into(),
+        owners: vec![anna_id],
+        other_owner: String::new(),
+        due: None,
+        answers: None,
+    };
+    anna.command(
+        2,
+        Command::AddAction {
+            action: draft("Plan maken"),
+        },
+    )
+    .await;
+    assert!(matches!(answer(&mut anna, 2).await, ServerMsg::Ack { .. }));
+    let words = Command::SetReflection {
+        text: "Goed gesprek".into(),
+    };
+    anna.command(3, words).await;
+    assert!(matches!(answer(&mut anna, 3).await, ServerMsg::Ack { .. }));
+    f.command(2, Command::RemoveParticipant { id: anna_id })
+        .await;
+    assert!(matches!(answer(&mut f, 2).await, ServerMsg::Ack { .. }));
+
+    let edit = Command::EditAction {
+        id: ActionId(1),
+        action: draft("Plan maken en delen"),
+    };
+    f.command(3, edit).await;
+    assert!(matches!(answer(&mut f, 3).await, ServerMsg::Ack { .. }));
+    // After a restart too, the room still knows whose they are.
+    let server = server.restart().await;
+    let (_f, welcome) = server.hello(&s.room, &s.facilitator_key, None).await;
+    let state = state_of(&welcome);
+    assert!(!state.participants.contains_key(&anna_id));
+    assert_eq!(state.name_of(anna_id), Some("Anna"));
+    assert_eq!(state.actions[&ActionId(1)].what, "Plan maken en delen");
+    assert_eq!(
+        (
+            state.actions[&ActionId(1)].author,
+            &state.actions[&ActionId(1)].owners
+        ),
+        (Some(anna_id), &vec![anna_id])
+    );
+    assert_eq!(
+        state.reflections.get(&anna_id).map(String::as_str),
+        Some("Goed gesprek")
+    );
+    assert_eq!(
+        koersbord_shared::room::audit::faults(state),
+        Vec::<String>::new()
+    );
+}

@@ -1,7 +1,9 @@
 //! The room task's routing, driven directly with in-memory queues: no sockets, no clock. Shared
-//! helpers here; `delivery` covers full queues, `resend` covers commands sent twice.
+//! helpers here; `delivery` covers full queues, `resend` covers commands sent twice, `ops` resend
+//! tokens.
 
 mod delivery;
+mod ops;
 mod resend;
 
 use super::*;
