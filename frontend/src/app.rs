@@ -11,6 +11,7 @@ pub fn App() -> impl IntoView {
         .unwrap_or(Lang::Nl);
     let i18n = I18n(RwSignal::new(lang));
     provide_context(i18n);
+    provide_context(crate::media::Narrow::watch());
     // Keep <html lang> true for screen readers and hyphenation.
     Effect::new(move |_| {
         let code = i18n.lang().code();

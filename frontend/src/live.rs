@@ -56,6 +56,8 @@ pub struct Live {
     pub state: RwSignal<Option<RoomState>>,
     pub role: RwSignal<Option<Role>>,
     pub you: RwSignal<Option<ParticipantId>>,
+    /// This browser's participant was taken out of the session by the facilitator.
+    pub removed: RwSignal<bool>,
     pub invite: RwSignal<Option<Invite>>,
     pub presence: RwSignal<Presence>,
     pub status: RwSignal<Status>,
@@ -81,6 +83,7 @@ impl Live {
             state: RwSignal::new(None),
             role: RwSignal::new(None),
             you: RwSignal::new(None),
+            removed: RwSignal::new(false),
             invite: RwSignal::new(None),
             presence: RwSignal::new(Presence::default()),
             status: RwSignal::new(Status::Connecting),
@@ -280,6 +283,15 @@ impl Live {
                 ..
             } => {
                 self.adopt_clock(server_time_ms as f64, 0.0);
+                // A participant key the room no longer knows: removed while this page was away.
+                let room = self.room.get_value();
+                if role == Role::Participant
+                    && you.is_none()
+                    && storage::participant_key(&room).is_some()
+                {
+                    storage::forget_participant_key(&room);
+                    self.removed.set(true);
+                }
                 self.role.set(Some(role));
                 self.you.set(you);
                 self.invite.set(invite);
@@ -299,6 +311,7 @@ impl Live {
                         c.set_participant_key(participant_key.clone())
                     }
                 });
+                self.removed.set(false);
                 self.you.set(Some(you));
             }
             ServerMsg::Event { seq, event } => {
@@ -313,6 +326,7 @@ impl Live {
                     && self.you.get_untracked() == Some(id)
                 {
                     storage::forget_participant_key(&self.room.get_value());
+                    self.removed.set(true);
                     self.you.set(None);
                 }
             }

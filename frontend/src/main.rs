@@ -7,6 +7,7 @@ mod crash;
 mod export;
 mod i18n;
 mod live;
+mod media;
 mod pages;
 mod route;
 mod storage;

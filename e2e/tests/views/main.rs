@@ -2,9 +2,12 @@
 //! projector through a whole session with a full room, and the pillar sliders under a thumb. Screenshots of every step go to
 //! `target/e2e-screenshots/` for a person to look at.
 
+mod devices;
 mod fit;
 mod phone;
 mod projector;
+mod reach;
+mod removal;
 
 use anyhow::Result;
 use koersbord_e2e::{Viewport, run};
@@ -41,4 +44,29 @@ fn the_pillar_sliders_answer_a_finger_on_a_320_px_phone() -> Result<()> {
 #[test]
 fn drive_dots_go_where_a_finger_taps_or_a_mouse_clicks() -> Result<()> {
     run("drive_zones_by_tap", phone::drive_zones_by_tap_and_click)
+}
+
+#[test]
+fn every_step_fits_a_390_px_phone_and_the_facilitators_laptop() -> Result<()> {
+    run("devices_390", |h| devices::walk(h, Viewport::PHONE, true))
+}
+
+#[test]
+fn every_step_fits_a_320_px_phone() -> Result<()> {
+    let small = Viewport {
+        width: 320,
+        height: 640,
+        ..Viewport::PHONE
+    };
+    run("devices_320", move |h| devices::walk(h, small, false))
+}
+
+#[test]
+fn removing_someone_asks_first_can_be_undone_and_tells_their_phone() -> Result<()> {
+    run("removal", removal::remove_with_undo)
+}
+
+#[test]
+fn a_first_placement_is_seen_live_before_the_finger_lets_go() -> Result<()> {
+    run("first_placement_live", phone::first_placement_moves_live)
 }

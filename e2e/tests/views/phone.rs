@@ -161,3 +161,82 @@ pub async fn drive_zones_by_tap_and_click(h: Harness) -> Result<()> {
     anna.screenshot("drive-zones-by-tap").await?;
     Ok(())
 }
+
+/// A pillar dot that was never placed, moved by a finger on its slider: the facilitator's board
+/// shows it moving before the finger lets go, then where it lands.
+pub async fn first_placement_moves_live(h: Harness) -> Result<()> {
+    let s = h
+        .create_session("Live", "Samen sterker", ["Doel 1", "Doel 2"])
+        .await?;
+    let laptop = h.browser("facilitator", Viewport::DESKTOP).await?;
+    laptop.goto(&room_link(&s.room, &s.facilitator_key)).await?;
+    let anna = h.browser("anna-phone", Viewport::PHONE).await?;
+    let me = join(&anna, &room_link(&s.room, &s.join_key), "Anna", "network").await?;
+    let steps: Vec<Command> = [Phase::Ambition, Phase::Drives, Phase::Pillars]
+        .into_iter()
+        .map(|phase| Command::GoToPhase { phase })
+        .collect();
+    send_commands(&laptop, &s.room, &s.facilitator_key, None, &steps).await?;
+    wait_phase(&[&anna, &laptop], "pillars").await?;
+    let slider = tid("pillar-key-4");
+    scroll_to(&anna, &slider).await?;
+    let element = anna.find(Locator::Css(&slider)).await?;
+    let (_, _, width, _) = element.rectangle().await?;
+    // One unbroken touch, slow enough (1.5 s) that the facilitator's board is watched during it.
+    let mut touch = vec![
+        PointerAction::MoveToElement {
+            element,
+            duration: None,
+            x: -0.3 * width,
+            y: 0.0,
+        },
+        PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        },
+    ];
+    for _ in 0..10 {
+        touch.push(PointerAction::MoveBy {
+            duration: Some(std::time::Duration::from_millis(150)),
+            x: (0.06 * width).round(),
+            y: 0.0,
+        });
+    }
+    touch.push(PointerAction::Up {
+        button: MOUSE_BUTTON_LEFT,
+    });
+    let ghost = tid(&format!("dot-{me}-p4"));
+    let moving = format!("{ghost}.dragging");
+    let watch = async {
+        laptop
+            .wait_for(&moving)
+            .await
+            .context("the first placement, mid-drag, on the facilitator's board")?;
+        let strength = laptop
+            .find(Locator::Css(&moving))
+            .await?
+            .attr("data-strength")
+            .await?;
+        ensure!(
+            strength.unwrap_or_default().is_empty(),
+            "the dot counts as placed before the finger let go"
+        );
+        Ok(())
+    };
+    let (touched, watched) = tokio::join!(perform(&anna, PointerKind::Touch, touch), watch);
+    touched?;
+    watched?;
+    koersbord_e2e::wait_until(
+        "the drop on the facilitator's board",
+        koersbord_e2e::TIMEOUT,
+        || async {
+            Ok(laptop
+                .find(Locator::Css(&ghost))
+                .await?
+                .attr("data-strength")
+                .await?
+                .is_some_and(|v| !v.is_empty()))
+        },
+    )
+    .await?;
+    Ok(())
+}

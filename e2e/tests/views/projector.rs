@@ -8,7 +8,7 @@ use koersbord_e2e::page::wait_phase;
 use koersbord_e2e::remote::{Remote, send_commands};
 use koersbord_e2e::{Browser, Harness, TIMEOUT, Viewport, wait_until};
 use koersbord_shared::protocol::{SessionCreated, room_link};
-use koersbord_shared::room::{ActionDraft, Command, Need};
+use koersbord_shared::room::{ActionDraft, Command, InsightId, Need, Spotlight};
 use koersbord_shared::{Board, Drive, ParticipantId, Phase, Pillar, Side, Strength, Zone};
 
 const PEOPLE: [(&str, Side); 8] = [
@@ -138,6 +138,28 @@ pub async fn walk(h: Harness, width: u32, height: u32) -> Result<()> {
     )
     .await?;
     check(&screen, "drives-insights", width).await?;
+    // The spotlight: one drive with everyone's name where they put it, then an insight card.
+    let spot = |on| Command::SetSpotlight { on };
+    lead(&screen, &s, &[spot(Some(Spotlight::Drive(Drive::ALL[1])))]).await?;
+    wait_count(
+        &screen,
+        "eight names in the spotlight",
+        "[data-testid^=spot-zone] .chip",
+        8,
+    )
+    .await?;
+    check(&screen, "spotlight-drive", width).await?;
+    lead(&screen, &s, &[spot(Some(Spotlight::Insight(InsightId(1))))]).await?;
+    wait_count(
+        &screen,
+        "the card in the spotlight",
+        "[data-testid=spotlight][data-on=i1]",
+        1,
+    )
+    .await?;
+    check(&screen, "spotlight-insight", width).await?;
+    lead(&screen, &s, &[spot(None)]).await?;
+    wait_count(&screen, "the board again", "[data-testid=screen-board]", 1).await?;
     let show = |board| Command::SetResultsShown { board, shown: true };
     lead(&screen, &s, &[show(Board::Drives)]).await?;
     screen.wait_for("[data-testid=drive-results]").await?;
@@ -166,6 +188,16 @@ pub async fn walk(h: Harness, width: u32, height: u32) -> Result<()> {
     )
     .await?;
     check(&screen, "pillars-insights", width).await?;
+    lead(&screen, &s, &[spot(Some(Spotlight::Pillar(Pillar::Time)))]).await?;
+    wait_count(
+        &screen,
+        "eight strengths in the spotlight",
+        "[data-testid^=spot-side] .chip",
+        8,
+    )
+    .await?;
+    check(&screen, "spotlight-pillar", width).await?;
+    lead(&screen, &s, &[spot(None)]).await?;
     lead(&screen, &s, &[show(Board::Pillars)]).await?;
     screen.wait_for("[data-testid=pillar-results]").await?;
     check(&screen, "pillars-results", width).await?;

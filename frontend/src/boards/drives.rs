@@ -3,48 +3,18 @@
 //! and keeps keyboard focus while it moves.
 
 use super::dot::{dot_class, initial};
+use super::drive_layout::{
+    Layout, SLOTS, Slot, from_screen, slot_at, slot_centre, slot_index, slot_position, to_screen,
+};
 use super::{DragSender, Grab, Via, fraction_in};
 use crate::i18n::{T, drive_about, use_i18n, zone_name};
 use crate::live::{Live, use_live};
+use crate::media::use_narrow;
 use koersbord_shared::room::Command;
-use koersbord_shared::{DotRef, Drive, ParticipantId, Side, Zone};
+use koersbord_shared::{DotRef, Drive, ParticipantId, Side};
 use leptos::ev::{KeyboardEvent, PointerEvent};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// Where a dot of a drive can be: in the tray (`None`) or in a zone.
-pub type Slot = Option<Zone>;
-
-const SLOTS: [Slot; 4] = [
-    None,
-    Some(Zone::Necessary),
-    Some(Zone::Important),
-    Some(Zone::Neutral),
-];
-
-fn slot_index(slot: Slot) -> usize {
-    slot.map_or(0, |z| z.index() + 1)
-}
-
-/// The slot under a point at `x` across the row's track; `None` when the point is off the track.
-pub fn slot_at(x: f32, y: f32) -> Option<Slot> {
-    let on_track = (0.0..1.0).contains(&x) && (-0.25..1.25).contains(&y);
-    on_track.then(|| SLOTS[((x * 4.0) as usize).min(3)])
-}
-
-/// Where participant number `k` (0..8, in joining order) sits inside a slot: two rows of four, so
-/// eight dots in one zone never cover each other.
-pub fn slot_position(slot: Slot, k: usize) -> (f32, f32) {
-    let cell = slot_index(slot) as f32;
-    let (col, row) = ((k % 4) as f32, (k / 4 % 2) as f32);
-    // Columns at 20–80% of the cell, so even a dot at the end stays clearly inside its zone.
-    ((cell + 0.2 + col * 0.2) / 4.0, 0.3 + 0.4 * row)
-}
-
-/// The centre of a slot, where one's own dot rests in the tray or is carried by keyboard.
-fn slot_centre(slot: Slot) -> (f32, f32) {
-    ((slot_index(slot) as f32 + 0.5) / 4.0, 0.5)
-}
 
 #[component]
 pub fn DrivesBoard() -> impl IntoView {
@@ -61,8 +31,17 @@ pub fn DrivesBoard() -> impl IntoView {
             .with(|s| s.as_ref().is_some_and(|s| !s.drives_board.revealed))
     });
     let placing = move || live.you.get().is_some();
+    let narrow = use_narrow();
+    let layout = Signal::derive(move || {
+        if narrow.get() {
+            Layout::Stacked
+        } else {
+            Layout::Across
+        }
+    });
     view! {
-        <section class="board drives-board" class:locked=locked class:viewing=move || !placing() data-testid="drives-board">
+        <section class="board drives-board" class:locked=locked class:viewing=move || !placing()
+            class:stacked=move || layout.get() == Layout::Stacked data-testid="drives-board">
             <p class="hint">{move || if locked.get() { i18n.tr(T::Locked) } else if placing() { i18n.tr(T::DragHint) } else { i18n.tr(T::WatchOnly) }}
                 // Arrow keys mean nothing on a phone: said only where there is a fine pointer.
                 {move || (placing() && !locked.get()).then(|| view! { " " <span class="keys-hint">{i18n.t(T::KeysHint)}</span> })}
@@ -76,7 +55,7 @@ pub fn DrivesBoard() -> impl IntoView {
                     </span>
                 }).collect_view()}
             </div>
-            {Drive::ALL.into_iter().map(|drive| view! { <DriveRow drive grab sender/> }).collect_view()}
+            {Drive::ALL.into_iter().map(|drive| view! { <DriveRow drive grab sender layout/> }).collect_view()}
         </section>
     }
 }
@@ -92,7 +71,12 @@ struct RowDot {
 }
 
 #[component]
-fn DriveRow(drive: Drive, grab: RwSignal<Option<Grab>>, sender: DragSender) -> impl IntoView {
+fn DriveRow(
+    drive: Drive,
+    grab: RwSignal<Option<Grab>>,
+    sender: DragSender,
+    layout: Signal<Layout>,
+) -> impl IntoView {
     let live = use_live();
     let i18n = use_i18n();
     let track = NodeRef::<leptos::html::Div>::new();
@@ -141,19 +125,25 @@ fn DriveRow(drive: Drive, grab: RwSignal<Option<Grab>>, sender: DragSender) -> i
                             let _ = live.command(Command::PlaceDrive { drive, zone: slot });
                         }
                     };
+                    // Stacked on a phone, each band carries its zone's full name.
+                    let name = move || slot.map(|z| zone_name(z, i18n.lang())).unwrap_or_else(|| {
+                        if live.you.get().is_some() { i18n.tr(T::Tray) } else { "" }
+                    });
                     view! {
                         <div class=format!("cell slot-{}", slot_index(slot)) data-testid=format!("cell-{}-{}", drive.index(), slot_index(slot))
                             data-slot=slot.map(|z| format!("{z:?}").to_lowercase()).unwrap_or_else(|| "tray".into())
-                            on:click=put></div>
+                            on:click=put>
+                            <span class="cell-name" aria-hidden="true">{name}</span>
+                        </div>
                     }
                 }).collect_view()}
                 <For each=move || ids.get() key=|id| *id let:id>
                     {
                         let d = Memo::new(move |_| dots.with(|v| v.iter().find(|x| x.id == id).cloned()));
                         if live.you.get_untracked() == Some(id) {
-                            view! { <OwnDot drive d grab sender track/> }.into_any()
+                            view! { <OwnDot drive d grab sender track layout/> }.into_any()
                         } else {
-                            view! { <OtherDot dot d/> }.into_any()
+                            view! { <OtherDot dot d layout/> }.into_any()
                         }
                     }
                 </For>
@@ -175,20 +165,22 @@ fn own_pending(live: &Live, drive: Drive) -> Option<Slot> {
     })
 }
 
-fn place(x: f32, y: f32) -> (String, String) {
+/// CSS `left` and `top` for a point of the shared frame, drawn in `layout`.
+fn place(layout: Layout, at: (f32, f32)) -> (String, String) {
+    let (x, y) = to_screen(layout, at);
     (format!("{:.2}%", x * 100.0), format!("{:.2}%", y * 100.0))
 }
 
 /// Someone else's dot: at rest in its zone, or following their live drag.
 #[component]
-fn OtherDot(dot: DotRef, d: Memo<Option<RowDot>>) -> impl IntoView {
+fn OtherDot(dot: DotRef, d: Memo<Option<RowDot>>, layout: Signal<Layout>) -> impl IntoView {
     let live = use_live();
     let i18n = use_i18n();
     let id = move || d.with(|d| d.as_ref().map(|d| d.id));
     let rest = move || {
         d.with(|d| {
             d.as_ref()
-                .and_then(|d| d.slot.map(|s| slot_position(s, d.k)))
+                .and_then(|d| d.slot.map(|s| slot_position(layout.get(), s, d.k)))
         })
     };
     let dragged = move || id().and_then(|id| live.drags.with(|m| m.get(&(id, dot)).copied()));
@@ -212,7 +204,7 @@ fn OtherDot(dot: DotRef, d: Memo<Option<RowDot>>) -> impl IntoView {
     let testid = format!("dot-{}-{}", id().map(|i| i.0).unwrap_or(0), dot_key(dot));
     view! {
         <span class=dot_class(side) class:dragging=move || dragged().is_some() class:absent=move || pos().is_none()
-            style:left=move || pos().map(|(x, y)| place(x, y).0) style:top=move || pos().map(|(x, y)| place(x, y).1)
+            style:left=move || pos().map(|p| place(layout.get(), p).0) style:top=move || pos().map(|p| place(layout.get(), p).1)
             title=title aria-label=title data-name=title tabindex="0" data-testid=testid
             data-slot=move || slot().map(|s| slot_index(s).to_string()).unwrap_or_default()>
             {move || d.with(|d| d.as_ref().map(|d| initial(&d.name)))}
@@ -235,6 +227,7 @@ fn OwnDot(
     grab: RwSignal<Option<Grab>>,
     sender: DragSender,
     track: NodeRef<leptos::html::Div>,
+    layout: Signal<Layout>,
 ) -> impl IntoView {
     let live = use_live();
     let i18n = use_i18n();
@@ -246,8 +239,8 @@ fn OwnDot(
     // tray, where it is alone, it sits in the middle.
     let pos = move || {
         mine().map(|g| (g.x, g.y)).unwrap_or_else(|| match slot() {
-            None => slot_centre(None),
-            placed => slot_position(placed, k()),
+            None => slot_centre(layout.get(), None),
+            placed => slot_position(layout.get(), placed, k()),
         })
     };
 
@@ -286,7 +279,10 @@ fn OwnDot(
         let (Some(g), Some(r)) = (mine().filter(|g| g.via == Via::Pointer), rect()) else {
             return;
         };
-        let (x, y) = fraction_in(&r, ev.client_x(), ev.client_y());
+        let (x, y) = from_screen(
+            layout.get_untracked(),
+            fraction_in(&r, ev.client_x(), ev.client_y()),
+        );
         let g = Grab {
             x: x.clamp(-0.05, 1.05),
             y: y.clamp(-1.0, 2.0),
@@ -299,7 +295,10 @@ fn OwnDot(
         let (Some(_), Some(r)) = (mine().filter(|g| g.via == Via::Pointer), rect()) else {
             return;
         };
-        let (x, y) = fraction_in(&r, ev.client_x(), ev.client_y());
+        let (x, y) = from_screen(
+            layout.get_untracked(),
+            fraction_in(&r, ev.client_x(), ev.client_y()),
+        );
         drop_at(slot_at(x, y));
     };
     let on_cancel = move |_: PointerEvent| {
@@ -312,7 +311,7 @@ fn OwnDot(
         let target_of = |g: Grab| slot_at(g.x, g.y).unwrap_or_else(slot);
         match (ev.key().as_str(), carried) {
             ("Enter" | " ", None) => {
-                let (x, y) = slot_centre(slot());
+                let (x, y) = slot_centre(layout.get_untracked(), slot());
                 grab.set(Some(Grab {
                     dot,
                     x,
@@ -320,10 +319,15 @@ fn OwnDot(
                     via: Via::Keyboard,
                 }));
             }
-            ("ArrowRight" | "ArrowLeft", Some(g)) => {
-                let i =
-                    slot_index(target_of(g)) as i32 + if ev.key() == "ArrowRight" { 1 } else { -1 };
-                let (x, y) = slot_centre(SLOTS[i.clamp(0, 3) as usize]);
+            // Across the row on a laptop, down the bands on a phone: both pairs of arrows work.
+            ("ArrowRight" | "ArrowLeft" | "ArrowDown" | "ArrowUp", Some(g)) => {
+                let step = if matches!(ev.key().as_str(), "ArrowRight" | "ArrowDown") {
+                    1
+                } else {
+                    -1
+                };
+                let i = slot_index(target_of(g)) as i32 + step;
+                let (x, y) = slot_centre(layout.get_untracked(), SLOTS[i.clamp(0, 3) as usize]);
                 let g = Grab { x, y, ..g };
                 grab.set(Some(g));
                 sender.moved(g);
@@ -369,51 +373,12 @@ fn OwnDot(
         <button class=format!("{} own", dot_class(side)) class:grabbed=move || mine().is_some()
             class:in-tray=move || slot().is_none() class:unconfirmed=unconfirmed
             data-confirmed=move || (!unconfirmed()).to_string()
-            style:left=move || place(pos().0, pos().1).0 style:top=move || place(pos().0, pos().1).1
+            style:left=move || place(layout.get(), pos()).0 style:top=move || place(layout.get(), pos()).1
             aria-label=label title=label
             data-testid=format!("own-dot-{}", dot_key(dot)) data-slot=move || slot_index(slot())
             on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel
             on:keydown=on_key on:blur=on_blur>
             {move || d.with(|d| d.as_ref().map(|d| initial(&d.name)))}
         </button>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_track_splits_into_tray_and_three_zones() {
-        assert_eq!(slot_at(0.1, 0.5), Some(None));
-        assert_eq!(slot_at(0.3, 0.5), Some(Some(Zone::Necessary)));
-        assert_eq!(slot_at(0.6, 0.5), Some(Some(Zone::Important)));
-        assert_eq!(slot_at(0.99, 0.5), Some(Some(Zone::Neutral)));
-        assert_eq!(slot_at(1.01, 0.5), None);
-        assert_eq!(slot_at(0.5, 3.0), None);
-    }
-
-    #[test]
-    fn dots_keep_clear_of_the_zone_edges() {
-        for slot in SLOTS {
-            for k in 0..8 {
-                let (x, _) = slot_position(slot, k);
-                let within = x * 4.0 - slot_index(slot) as f32;
-                assert!(
-                    (0.19..=0.81).contains(&within),
-                    "slot {slot:?} k {k}: {within}"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn each_slot_position_lies_inside_its_own_zone() {
-        for slot in SLOTS {
-            for k in 0..8 {
-                let (x, y) = slot_position(slot, k);
-                assert_eq!(slot_at(x, y), Some(slot), "slot {slot:?} k {k}");
-            }
-        }
     }
 }

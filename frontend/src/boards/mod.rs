@@ -3,6 +3,7 @@
 //! others arrive as presence (`Live::drags`) and are drawn as ghosts until their drop arrives.
 
 pub mod dot;
+pub mod drive_layout;
 pub mod drives;
 pub mod pillar_keys;
 pub mod pillars;

@@ -7,6 +7,7 @@ use super::drives::dot_key;
 use super::{DragSender, Grab, Via};
 use crate::i18n::{T, pillar_about, use_i18n};
 use crate::live::{Live, use_live};
+use crate::media::use_narrow;
 use koersbord_shared::room::Command;
 use koersbord_shared::{DotRef, ParticipantId, Pillar, Side, Strength};
 use leptos::ev::PointerEvent;
@@ -22,6 +23,19 @@ const CORE: f64 = 0.16;
 /// Where a dot waits before it is placed: just outside the rim on its own spoke.
 const TRAY: f64 = 1.1;
 const LABEL: f64 = 1.22;
+/// On a phone the drawing is a square as wide as the screen, with each pillar's number at the end
+/// of its spoke (its name is beside its slider below): names there would be too small to read.
+const PHONE_VIEW: f64 = 1.3;
+const PHONE_LABEL: f64 = 1.19;
+
+/// Half the drawing's width and height.
+fn half_view(narrow: bool) -> (f64, f64) {
+    if narrow {
+        (PHONE_VIEW, PHONE_VIEW)
+    } else {
+        (VIEW_X, VIEW)
+    }
+}
 
 pub fn direction(pillar: Pillar) -> (f64, f64) {
     let angle = -FRAC_PI_2 + pillar.index() as f64 * FRAC_PI_4;
@@ -104,6 +118,7 @@ pub fn PillarsBoard() -> impl IntoView {
             .with(|s| s.as_ref().is_some_and(|s| !s.pillars_board.revealed))
     });
     let me = move || live.you.get();
+    let narrow = use_narrow();
 
     let dots = Memo::new(move |_| {
         let me = live.you.get();
@@ -159,7 +174,8 @@ pub fn PillarsBoard() -> impl IntoView {
     // finger never has to hit a small dot exactly.
     let board_point = move |ev: &PointerEvent| -> Option<(f64, f64)> {
         let rect = svg.get_untracked()?.get_bounding_client_rect();
-        let scale = (rect.width() / (2.0 * VIEW_X)).min(rect.height() / (2.0 * VIEW));
+        let (vx, vy) = half_view(narrow.get_untracked());
+        let scale = (rect.width() / (2.0 * vx)).min(rect.height() / (2.0 * vy));
         let cx = rect.left() + rect.width() / 2.0;
         let cy = rect.top() + rect.height() / 2.0;
         Some((
@@ -234,7 +250,8 @@ pub fn PillarsBoard() -> impl IntoView {
         <section class="board pillars-board" class:locked=locked data-testid="pillars-board">
             <p class="hint">{move || if locked.get() { i18n.tr(T::Locked) } else if me().is_some() { i18n.tr(T::PillarHint) } else { i18n.tr(T::WatchOnly) }}</p>
             {move || hidden.get().then(|| view! { <p class="hint hidden-note" data-testid="hidden-note">{i18n.t(T::Hidden)}</p> })}
-            <svg class="radial" node_ref=svg viewBox=format!("{} {} {} {}", -VIEW_X, -VIEW, 2.0 * VIEW_X, 2.0 * VIEW)
+            <svg class="radial" class:narrow=move || narrow.get() node_ref=svg
+                viewBox=move || { let (vx, vy) = half_view(narrow.get()); format!("{} {} {} {}", -vx, -vy, 2.0 * vx, 2.0 * vy) }
                 data-testid="pillars-svg"
                 on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel>
                 // Stripes for a dot the server has not confirmed yet (see `RadialDot`).
@@ -253,7 +270,16 @@ pub fn PillarsBoard() -> impl IntoView {
                     view! {
                         <g class="spoke" data-testid=format!("pillar-{}", pillar.index())>
                             <line x1=dx * CORE y1=dy * CORE x2=dx y2=dy/>
-                            <text class="pillar-name" x=dx * LABEL y=dy * LABEL + 0.03 text-anchor=anchor>{pillar.dutch()}</text>
+                            {move || if narrow.get() {
+                                view! {
+                                    <g class="pillar-no" transform=format!("translate({:.3} {:.3})", dx * PHONE_LABEL, dy * PHONE_LABEL)>
+                                        <circle r="0.085"/>
+                                        <text y="0.005">{pillar.index() + 1}</text>
+                                    </g>
+                                }.into_any()
+                            } else {
+                                view! { <text class="pillar-name" x=dx * LABEL y=dy * LABEL + 0.03 text-anchor=anchor>{pillar.dutch()}</text> }.into_any()
+                            }}
                             <title>{move || format!("{} — {}", pillar.dutch(), pillar_about(pillar, i18n.lang()))}</title>
                         </g>
                     }
@@ -262,7 +288,7 @@ pub fn PillarsBoard() -> impl IntoView {
                 <For each=move || keys.get() key=|k| *k let:key>
                     {
                         let d = Memo::new(move |_| dots.with(|v| v.iter().find(|x| (x.id, x.pillar) == key).cloned()));
-                        view! { <RadialDot d grab/> }
+                        view! { <RadialDot d grab narrow/> }
                     }
                 </For>
             </svg>
@@ -300,7 +326,11 @@ pub(super) fn drop_pillar(
 
 /// One dot on the radial board, wherever it is: at rest, in our own hand, or in someone else's drag.
 #[component]
-fn RadialDot(d: Memo<Option<PillarDot>>, grab: RwSignal<Option<Grab>>) -> impl IntoView {
+fn RadialDot(
+    d: Memo<Option<PillarDot>>,
+    grab: RwSignal<Option<Grab>>,
+    narrow: ReadSignal<bool>,
+) -> impl IntoView {
     let live = use_live();
     let Some(first) = d.get_untracked() else {
         return ().into_any();
@@ -343,7 +373,13 @@ fn RadialDot(d: Memo<Option<PillarDot>>, grab: RwSignal<Option<Grab>>) -> impl I
         };
         format!("{} · {} · {}{waiting}", name, pillar.dutch(), value)
     };
-    let r = if is_me { 0.06 } else { 0.05 };
+    // On a phone one's own dot is drawn ≥ 28 px; the whole board is its touch target.
+    let r = move || match (is_me, narrow.get()) {
+        (true, true) => 0.14,
+        (false, true) => 0.075,
+        (true, false) => 0.06,
+        (false, false) => 0.05,
+    };
     view! {
         <g class=format!("radial-dot dot-{}", side_class(side)) class:own=is_me class:dragging=move || moving().is_some()
             class:in-tray=move || strength().is_none() class:unconfirmed=unconfirmed
@@ -352,13 +388,13 @@ fn RadialDot(d: Memo<Option<PillarDot>>, grab: RwSignal<Option<Grab>>) -> impl I
             data-testid=format!("{}dot-{}-{}", if is_me { "own-" } else { "" }, id.0, dot_key(dot))
             data-strength=move || strength().map(|s| s.value().to_string()).unwrap_or_default()>
             {if side == Side::Management {
-                view! { <rect x=-r y=-r width=2.0 * r height=2.0 * r rx=r * 0.35/> }.into_any()
+                view! { <rect x=move || -r() y=move || -r() width=move || 2.0 * r() height=move || 2.0 * r() rx=move || r() * 0.35/> }.into_any()
             } else {
                 view! { <circle r=r/> }.into_any()
             }}
             {move || unconfirmed().then(|| view! {
                 <circle class="unconfirmed-hatch" r=r fill="url(#unconfirmed-hatch)"/>
-                <circle class="unconfirmed-ring" r=r * 1.45/>
+                <circle class="unconfirmed-ring" r=move || r() * 1.45/>
             })}
             <text y="0.02">{initial(&first.name)}</text>
             <title>{title}</title>

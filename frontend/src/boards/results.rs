@@ -43,7 +43,8 @@ pub fn DriveResults() -> impl IntoView {
                             <tr class:signalled=d.is_signal() data-testid=format!("drive-result-{}", d.drive.index())>
                                 <th scope="row">{d.drive.dutch()} {signal}</th>
                                 {Zone::ALL.into_iter().map(|z| view! {
-                                    <td data-testid=format!("tally-{}-{}", d.drive.index(), z.index())>
+                                    // The label heads the cell where a phone stacks the table.
+                                    <td data-testid=format!("tally-{}-{}", d.drive.index(), z.index()) data-label=move || zone_name(z, i18n.lang())>
                                         {Side::ALL.into_iter().map(|side| view! {
                                             <span class=format!("tally tally-{}", side_class(side)) title=move || side_name(side, i18n.lang())
                                                 data-side=side_class(side)>{d.count(side, z)}</span>
@@ -101,9 +102,9 @@ pub fn PillarResults() -> impl IntoView {
                             <th scope="row">{p.pillar.dutch()}
                                 {p.weak.then(|| view! { <span class="weak-mark">" · " {i18n.t(T::WeakPillar)}</span> })}</th>
                             {Side::ALL.into_iter().map(|side| view! {
-                                <td data-testid=format!("median-{}-{}", p.pillar.index(), side_class(side))>{spread_text(p.by_side.get(&side))}</td>
+                                <td data-testid=format!("median-{}-{}", p.pillar.index(), side_class(side)) data-label=move || side_name(side, i18n.lang())>{spread_text(p.by_side.get(&side))}</td>
                             }).collect_view()}
-                            <td data-testid=format!("gap-{}", p.pillar.index())>{p.gap.map(|g| format!("{}{}", if g > 0.0 { "+" } else { "" }, round(g))).unwrap_or_else(|| "–".into())}</td>
+                            <td data-testid=format!("gap-{}", p.pillar.index()) data-label=i18n.t(T::Gap)>{p.gap.map(|g| format!("{}{}", if g > 0.0 { "+" } else { "" }, round(g))).unwrap_or_else(|| "–".into())}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -238,6 +238,33 @@ texts! {
     Boards => "De borden", "The boards";
     Goals => "Doelen", "Goals";
 
+    // Taking someone out, with time to undo
+    RemoveAsk => "verwijderen, met alle stippen?", "remove, with all their dots?";
+    RemoveYes => "Ja, verwijder", "Yes, remove";
+    RemovingIn => "verdwijnt over", "goes in";
+    Undo => "Ongedaan maken", "Undo";
+    RemovedYou => "De begeleider heeft je uit deze sessie gehaald; je stippen tellen niet meer mee. Hieronder kun je opnieuw meedoen.",
+        "The facilitator took you out of this session; your dots no longer count. You can join again below.";
+
+    // The facilitator's rail
+    QuickInsight => "Snel een inzicht noteren", "Jot down an insight";
+    AddShort => "Noteer", "Add";
+    ScreenPreview => "Wat het gedeelde scherm nu toont", "What the shared screen shows now";
+    OpenScreen => "Open het gedeelde scherm", "Open the shared screen";
+
+    // The spotlight
+    Spotlight => "Spotlight op het scherm", "Spotlight on the screen";
+    SpotlightPick => "Kies wat het scherm groot toont", "Choose what the screen shows large";
+    SpotlightNothing => "Niets in de spotlight", "Nothing in the spotlight";
+    SpotlightOff => "Spotlight uit", "End the spotlight";
+    SpotlightDrives => "Drijfveren", "Drives";
+    SpotlightPillars => "Pijlers", "Pillars";
+    SpotlightInsights => "Inzichten", "Insights";
+    NotPlacedYet => "Nog niet geplaatst", "Not placed yet";
+    Median => "mediaan", "median";
+    NobodyHere => "niemand", "nobody";
+    AmongWeakest => "Een van de zwakste pijlers van deze sessie", "One of this session's weakest pillars";
+
     // Rejections and errors
     ErrNotAllowed => "Dat mag alleen de begeleider.", "Only the facilitator can do that.";
     ErrAlreadyJoined => "Je doet al mee.", "You have already joined.";

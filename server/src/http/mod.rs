@@ -19,11 +19,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// 16 KiB even with every character `\u`-escaped. Larger bodies get 413.
 pub(crate) const API_BODY_LIMIT: usize = 16 * 1024;
 
-/// Only our own origin may run code, connect or frame us. `wasm-unsafe-eval` lets the page compile
+/// Only our own origin may run code, connect or frame us (the facilitator's rail frames the shared
+/// screen as a preview). `wasm-unsafe-eval` lets the page compile
 /// its WebAssembly; inline styles carry dot positions.
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
-    frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+    frame-ancestors 'self'; base-uri 'none'; form-action 'self'";
 
 pub(crate) fn router(app: App) -> Router {
     let api = Router::new()
@@ -41,7 +42,7 @@ pub(crate) fn router(app: App) -> Router {
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
-        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
     ];
     let client = app.config.client();
     let router = Router::new()

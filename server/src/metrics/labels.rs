@@ -9,7 +9,7 @@ use koersbord_shared::protocol::ProtocolError;
 use koersbord_shared::room::{Actor, Command, Rejection};
 
 /// Every command's `type`, as the protocol spells it.
-pub(crate) const COMMAND_TYPES: [&str; 20] = [
+pub(crate) const COMMAND_TYPES: [&str; 21] = [
     "join",
     "remove_participant",
     "edit_setup",
@@ -30,6 +30,7 @@ pub(crate) const COMMAND_TYPES: [&str; 20] = [
     "edit_action",
     "remove_action",
     "set_reflection",
+    "set_spotlight",
 ];
 
 pub(crate) fn command_type(command: &Command) -> &'static str {
@@ -54,6 +55,7 @@ pub(crate) fn command_type(command: &Command) -> &'static str {
         Command::EditAction { .. } => "edit_action",
         Command::RemoveAction { .. } => "remove_action",
         Command::SetReflection { .. } => "set_reflection",
+        Command::SetSpotlight { .. } => "set_spotlight",
     }
 }
 

@@ -199,7 +199,7 @@ impl Rooms {
             keys: Arc::new(RoomKeys {
                 facilitator: session.facilitator_key,
                 join: session.join_key.clone(),
-                screen: session.screen_key,
+                screen: session.screen_key.clone(),
             }),
             inbox,
             generation: self.next_generation.fetch_add(1, Ordering::Relaxed),
@@ -207,6 +207,7 @@ impl Rooms {
         let invite = Invite {
             join_key: session.join_key,
             join_code: session.join_code,
+            screen_key: Some(session.screen_key),
         };
         let hub = Hub::new(session.room.clone(), invite, state, participant_keys).with_ops(ops);
         self.live.insert(session.room, handle.clone());

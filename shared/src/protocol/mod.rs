@@ -71,6 +71,10 @@ pub struct Invite {
     pub join_key: String,
     /// A short code to type on a phone in the room.
     pub join_code: String,
+    /// The shared screen's capability, so the facilitator can open it and preview what the room
+    /// sees. Absent from servers before it was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screen_key: Option<String>,
 }
 
 /// Who is connected right now.

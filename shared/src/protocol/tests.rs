@@ -256,6 +256,7 @@ fn a_full_room_snapshot_fits_in_a_frame() {
         invite: Some(Invite {
             join_key: "k".repeat(32),
             join_code: "ABCDEF".into(),
+            screen_key: Some("s".repeat(32)),
         }),
         server_time_ms: u64::MAX,
         state,

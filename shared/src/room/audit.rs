@@ -56,6 +56,14 @@ pub fn faults(state: &RoomState) -> Vec<String> {
             faults.push(format!("action {} is out of order", id.0));
         }
     }
+    if let Some(super::Spotlight::Insight(id)) = state.spotlight
+        && !state.insights.contains_key(&id)
+    {
+        faults.push(format!(
+            "the spotlight is on insight card {}, which is gone",
+            id.0
+        ));
+    }
     references(state, &mut faults);
     faults
 }

@@ -1,6 +1,7 @@
 //! Who may ask the room for what.
 
 use super::outcomes::{ActionDraft, ActionId, InsightId, Need};
+use super::spotlight::Spotlight;
 use crate::domain::{Board, Drive, ParticipantId, Phase, Pillar, Side, Strength, Zone};
 use serde::{Deserialize, Serialize};
 
@@ -94,5 +95,9 @@ pub enum Command {
     /// A participant's closing words on the session; empty text takes them back.
     SetReflection {
         text: String,
+    },
+    /// The facilitator puts one item on the shared screen, or ends the spotlight with `None`.
+    SetSpotlight {
+        on: Option<Spotlight>,
     },
 }

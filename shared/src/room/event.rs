@@ -1,6 +1,7 @@
 //! What happened in a room. Events are the only way its state changes, on the server and in clients.
 
 use super::outcomes::{Action, ActionId, Insight, InsightId, Need};
+use super::spotlight::Spotlight;
 use super::state::{Participant, RoomState, Setup};
 use super::timer::Timer;
 use crate::domain::{Board, Drive, ParticipantId, Phase, Pillar, Strength, Zone};
@@ -71,6 +72,9 @@ pub enum Event {
         by: ParticipantId,
         text: String,
     },
+    SpotlightChanged {
+        on: Option<Spotlight>,
+    },
 }
 
 impl Event {
@@ -94,6 +98,8 @@ impl Event {
             Event::PhaseChanged { phase, timer } => {
                 state.phase = *phase;
                 state.timer = *timer;
+                // A spotlight belongs to the moment it was lit: a new step starts without one.
+                state.spotlight = None;
             }
             Event::TimerChanged { timer } => state.timer = *timer,
             Event::DrivePlaced { by, drive, zone } => {
@@ -140,6 +146,9 @@ impl Event {
                         action.answers = None;
                     }
                 }
+                if state.spotlight == Some(Spotlight::Insight(*id)) {
+                    state.spotlight = None;
+                }
             }
             Event::ActionAdded { action } => {
                 state.next_action = state.next_action.max(action.id.0 + 1);
@@ -160,6 +169,7 @@ impl Event {
                     state.reflections.insert(*by, text.clone());
                 }
             }
+            Event::SpotlightChanged { on } => state.spotlight = *on,
         }
     }
 

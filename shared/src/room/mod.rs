@@ -7,6 +7,7 @@ mod command;
 mod event;
 mod outcomes;
 mod rejection;
+mod spotlight;
 mod state;
 mod text;
 mod timer;
@@ -18,6 +19,7 @@ pub use outcomes::{
     Action, ActionDraft, ActionId, Insight, InsightId, MAX_ACTIONS, MAX_INSIGHTS, Need, is_date,
 };
 pub use rejection::{Rejection, TextField};
+pub use spotlight::Spotlight;
 pub use state::{BoardControl, Participant, RoomState, Setup};
 pub use text::hides_or_reorders;
 pub use timer::{MAX_TIMER_MS, Timer};
@@ -151,6 +153,14 @@ fn decide_facilitator(
                     board: *board,
                     revealed: *revealed,
                 }
+            })
+        }
+        C::SetSpotlight { on } => {
+            if let Some(item) = on {
+                item.check(state)?;
+            }
+            changed(Some(state.spotlight), Some(*on), || {
+                Event::SpotlightChanged { on: *on }
             })
         }
         C::SetResultsShown { board, shown } => {

@@ -84,6 +84,12 @@ fn any_command() -> impl Strategy<Value = Command> {
             }),
         (1u32..4).prop_map(|i| Command::RemoveAction { id: ActionId(i) }),
         "[a-z ]{0,20}".prop_map(|text| Command::SetReflection { text }),
+        prop::option::of(prop_oneof![
+            prop::sample::select(Drive::ALL.to_vec()).prop_map(Spotlight::Drive),
+            prop::sample::select(Pillar::ALL.to_vec()).prop_map(Spotlight::Pillar),
+            (1u32..4).prop_map(|i| Spotlight::Insight(InsightId(i))),
+        ])
+        .prop_map(|on| Command::SetSpotlight { on }),
     ]
 }
 

@@ -1,6 +1,7 @@
 //! What a room holds. Clients receive it as a snapshot and keep it current by applying events.
 
 use super::outcomes::{Action, ActionId, Insight, InsightId};
+use super::spotlight::Spotlight;
 use super::timer::Timer;
 use crate::domain::{
     Board, Drive, MAX_PER_SIDE, ParticipantId, Phase, Pillar, Side, Strength, Zone,
@@ -102,6 +103,9 @@ pub struct RoomState {
     pub next_insight: u32,
     #[serde(default = "first_id")]
     pub next_action: u32,
+    /// What the shared screen shows large right now, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spotlight: Option<Spotlight>,
 }
 
 fn first_id() -> u32 {
@@ -125,6 +129,7 @@ impl RoomState {
             reflections: BTreeMap::new(),
             next_insight: 1,
             next_action: 1,
+            spotlight: None,
         }
     }
 

@@ -2,6 +2,8 @@
 
 use super::harvest::HarvestButton;
 use super::people::PeopleList;
+use super::rail::{QuickInsight, ScreenPreview};
+use super::spotlight::SpotlightControl;
 use super::steps::Invite;
 use super::timer::TimerControls;
 use crate::i18n::{T, field_of, phase_guidance, phase_name, rejection_text, use_i18n};
@@ -34,14 +36,18 @@ pub fn FacilitatorPanel() -> impl IntoView {
                     <span class="next-name">{move || phase.get().next().map(|p| phase_name(p, i18n.lang()))}</span>
                 </button>
             </section>
+            // What is needed while leading comes first, so it is in reach without scrolling.
             <TimerControls/>
-            <HarvestButton/>
+            <PeopleList/>
+            <QuickInsight/>
             <BoardSwitches/>
+            <SpotlightControl/>
+            <ScreenPreview/>
+            <HarvestButton/>
             <section class="guidance">
                 <h2>{i18n.t(T::Guidance)}</h2>
                 <ul>{move || phase_guidance(phase.get(), i18n.lang()).iter().map(|line| view! { <li>{*line}</li> }).collect_view()}</ul>
             </section>
-            <PeopleList/>
             {move || live.invite.get().map(|inv| view! { <details class="invite-details"><summary>{i18n.t(T::InviteHeading)}</summary>
                 <Invite room=live.room.get_value() join_key=inv.join_key join_code=inv.join_code/></details> })}
             <SetupEditor/>

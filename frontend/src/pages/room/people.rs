@@ -5,10 +5,17 @@ use crate::boards::dot::side_class;
 use crate::connection::Status;
 use crate::i18n::{T, field_of, rejection_text, side_name, use_i18n};
 use crate::live::{Notice, use_live};
+use koersbord_shared::ParticipantId;
 use koersbord_shared::protocol::Role;
 use koersbord_shared::room::{Command, Participant};
 use koersbord_shared::{Board, MAX_PER_SIDE, Side, limits};
 use leptos::prelude::*;
+use std::collections::HashMap;
+
+use super::Now;
+
+/// How long a removal can still be undone before it is sent.
+const UNDO_MS: f64 = 10_000.0;
 
 #[component]
 pub fn JoinForm() -> impl IntoView {
@@ -38,6 +45,7 @@ pub fn JoinForm() -> impl IntoView {
     let title = move || live.with_state(|s| s.setup.title.clone());
     view! {
         <section class="card join" data-testid="join-form">
+            {move || live.removed.get().then(|| view! { <p class="notice" role="alert" data-testid="removed-notice">{i18n.t(T::RemovedYou)}</p> })}
             <h1>{i18n.t(T::JoinHeading)}</h1>
             <p class="muted">{title}</p>
             <form on:submit=submit class="stack">
@@ -77,6 +85,10 @@ pub fn PeopleList() -> impl IntoView {
             .with(|s| s.as_ref().and_then(|s| s.phase.board()))
     });
     let is_facilitator = move || live.role.get() == Some(Role::Facilitator);
+    // Kept here, not in the rows: a row is drawn anew with every change in the room.
+    let asking = RwSignal::new(None::<ParticipantId>);
+    let removing = RwSignal::new(HashMap::<ParticipantId, f64>::new());
+    let now = expect_context::<Now>().0;
 
     let row = move |p: Participant| {
         let id = p.id;
@@ -92,9 +104,35 @@ pub fn PeopleList() -> impl IntoView {
                 Board::Pillars => counts.1,
             })
         };
-        let remove = move |_| {
-            let _ = live.command(Command::RemoveParticipant { id });
+        let confirm = move |_| {
+            asking.set(None);
+            removing.update(|r| {
+                r.insert(id, now.get_untracked() + UNDO_MS);
+            });
+            // Sent only when the time to undo is over, and only if nobody undid it.
+            set_timeout(
+                move || {
+                    if removing.try_update(|r| r.remove(&id)).flatten().is_some() {
+                        let _ = live.command(Command::RemoveParticipant { id });
+                    }
+                },
+                std::time::Duration::from_millis(UNDO_MS as u64),
+            );
         };
+        let undo = move |_| {
+            removing.update(|r| {
+                r.remove(&id);
+            });
+        };
+        let seconds_left = move || {
+            removing.with(|r| r.get(&id).copied()).map(|deadline| {
+                ((deadline - now.get()) / 1000.0)
+                    .ceil()
+                    .clamp(1.0, UNDO_MS / 1000.0) as u32
+            })
+        };
+        let name = p.name.clone();
+        let name_for_label = StoredValue::new(p.name.clone());
         let initial = p
             .name
             .chars()
@@ -103,7 +141,7 @@ pub fn PeopleList() -> impl IntoView {
             .to_uppercase()
             .to_string();
         view! {
-            <li class="person" class:online=online data-testid=format!("person-{}", id.0)>
+            <li class="person" class:online=online class:leaving=move || seconds_left().is_some() data-testid=format!("person-{}", id.0)>
                 <span class=format!("dot dot-{}", side_class(p.side)) aria-hidden="true">{initial}</span>
                 <span class="person-name"><bdi>{p.name.clone()}</bdi>
                     {move || (live.you.get() == Some(id)).then(|| view! { <span class="muted">" (" {i18n.t(T::You)} ")"</span> })}
@@ -115,10 +153,26 @@ pub fn PeopleList() -> impl IntoView {
                 {move || placed().filter(|_| is_facilitator()).map(|n| view! {
                     <span class="progress" class:complete=n == 8 data-testid=format!("placed-{}", id.0)>{n} "/8"</span>
                 })}
-                {move || is_facilitator().then(|| view! {
-                    <button class="link-button small danger" data-testid=format!("remove-{}", id.0) on:click=remove>{i18n.t(T::Remove)}</button>
+                {move || (is_facilitator() && seconds_left().is_none() && asking.get() != Some(id)).then(|| view! {
+                    <button class="remove-person" data-testid=format!("remove-{}", id.0)
+                        title=move || format!("{} {}", i18n.tr(T::Remove), name_for_label.get_value())
+                        aria-label=move || format!("{} {}", i18n.tr(T::Remove), name_for_label.get_value())
+                        on:click=move |_| asking.set(Some(id))>"×"</button>
                 })}
             </li>
+            {move || (asking.get() == Some(id)).then(|| view! {
+                <li class="person-ask" role="group" data-testid=format!("remove-ask-{}", id.0)>
+                    <span><bdi>{name.clone()}</bdi> " " {i18n.t(T::RemoveAsk)}</span>
+                    <button class="small danger" data-testid=format!("remove-yes-{}", id.0) on:click=confirm>{i18n.t(T::RemoveYes)}</button>
+                    <button class="small secondary" data-testid=format!("remove-no-{}", id.0) on:click=move |_| asking.set(None)>{i18n.t(T::Cancel)}</button>
+                </li>
+            })}
+            {move || seconds_left().map(|n| view! {
+                <li class="person-ask" role="status" data-testid=format!("removing-{}", id.0)>
+                    <span>{i18n.t(T::RemovingIn)} " " {n} " s"</span>
+                    <button class="small primary" data-testid=format!("undo-remove-{}", id.0) on:click=undo>{i18n.t(T::Undo)}</button>
+                </li>
+            })}
         }
     };
 
@@ -147,10 +201,13 @@ pub fn PeopleList() -> impl IntoView {
                     </div>
                 }
             }).collect_view()}
-            <p class="others muted">
-                {i18n.t(T::Facilitator)} ": " {move || presence.with(|p| p.facilitators)}
-                " · " {i18n.t(T::SharedScreen)} ": " {move || presence.with(|p| p.screens)}
-            </p>
+            // Who else is connected matters to the one who leads, not to the room.
+            {move || is_facilitator().then(|| view! {
+                <p class="others muted">
+                    {i18n.t(T::Facilitator)} ": " {move || presence.with(|p| p.facilitators)}
+                    " · " {i18n.t(T::SharedScreen)} ": " {move || presence.with(|p| p.screens)}
+                </p>
+            })}
         </section>
     }
 }

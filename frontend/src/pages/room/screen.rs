@@ -26,7 +26,13 @@ pub fn ScreenStage() -> impl IntoView {
         live.state
             .with(|s| s.as_ref().is_some_and(|s| s.board(board).results_shown))
     };
+    let spotlight = Memo::new(move |_| live.state.with(|s| s.as_ref().and_then(|s| s.spotlight)));
     move || match phase.get() {
+        // The spotlight takes the whole stage while it is on.
+        Some(_) if spotlight.get().is_some() => spotlight
+            .get()
+            .map(|on| view! { <super::spotlight::SpotlightStage on/> })
+            .into_any(),
         Some(Phase::Lobby) => view! { <ScreenLobby/> }.into_any(),
         Some(Phase::Ambition) => view! {
             <div class="screen-step screen-ambition">

@@ -74,6 +74,7 @@ impl Disk {
         let invite = Invite {
             join_key: "jk".into(),
             join_code: "ABCDEF".into(),
+            screen_key: None,
         };
         let keys = self.keys.iter().cloned().collect();
         Hub::new("room".into(), invite, self.replay(), keys)

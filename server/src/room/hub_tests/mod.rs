@@ -24,6 +24,7 @@ fn hub() -> Hub {
         Invite {
             join_key: "jk".into(),
             join_code: "ABCDEF".into(),
+            screen_key: None,
         },
         RoomState::new(Setup::default()),
         HashMap::new(),

@@ -35,6 +35,7 @@ impl Stored {
         let invite = Invite {
             join_key: "jk".into(),
             join_code: "ABCDEF".into(),
+            screen_key: None,
         };
         Hub::new("room1".into(), invite, state, keys).with_ops(self.ops.clone())
     }

@@ -49,6 +49,7 @@ impl Room {
         let invite = Invite {
             join_key: "jk".into(),
             join_code: "ABCDEF".into(),
+            screen_key: None,
         };
         let mut room = Room {
             hub: Hub::new(
