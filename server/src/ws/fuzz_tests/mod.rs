@@ -1,5 +1,5 @@
 //! Hostile input through the server's own path, in process and synchronous: text →
-//! `ClientMsg::decode` → `connection::route` → the room's `Hub`, whose changes are "committed" at
+//! `ClientMsg::decode` → `route::route` → the room's `Hub`, whose changes are "committed" at
 //! once (a store that never fails). Property tests, a few seconds in all:
 //! - arbitrary bytes, JSON-ish text, and valid messages mutated (fields changed, removed, added or
 //!   retagged; huge, negative and fractional numbers, NaN-like tokens, control characters and odd
@@ -16,7 +16,7 @@ mod harness;
 mod mutations;
 mod strategies;
 
-use super::connection::{Route, route};
+use super::route::{Route, route};
 use crate::room::hub::ConnId;
 use crate::room::hub::RoomMsg;
 use harness::{EVERYONE, NOT_THE_FACILITATOR, Room, corpus};
