@@ -45,7 +45,7 @@ fn owners(state: &RoomState, action: &Action) -> String {
     let mut names: Vec<String> = action
         .owners
         .iter()
-        .filter_map(|o| state.participants.get(o).map(|p| p.name.clone()))
+        .filter_map(|o| state.name_of(*o).map(str::to_owned))
         .collect();
     if !action.other_owner.is_empty() {
         names.push(action.other_owner.clone());
@@ -267,11 +267,7 @@ pub fn markdown(state: &RoomState, lang: Lang) -> String {
     }
     let _ = writeln!(o, "\n## {}\n", T::Reflections.get(lang));
     for (id, text) in &state.reflections {
-        let name = state
-            .participants
-            .get(id)
-            .map(|p| p.name.as_str())
-            .unwrap_or("");
+        let name = state.name_of(*id).unwrap_or("");
         let _ = writeln!(o, "- **{}**: {}", md(name), md(text));
     }
     o

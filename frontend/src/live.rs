@@ -5,12 +5,13 @@
 //! (`koersbord_shared::room::decide`), so a refusal shows at once and a drop shows where it landed
 //! before the acknowledgement arrives.
 //!
-//! Nothing is lost silently. A placement (a drive or pillar dot) stays pending until its `ack`, and
-//! looks unconfirmed until then; made while the line is down, it waits here. After a reconnect every
-//! pending placement is checked again against the fresh snapshot and sent again (placing sets a
-//! value, so a second copy is harmless), or, if the rules now refuse it, the dot goes back and
-//! the user is told. Other commands are not resent (some are not idempotent): the user is told
-//! their last change may not have arrived.
+//! Nothing is lost silently, nothing happens twice. Every command carries an `op` token (this page's
+//! own prefix and the command's id), so the server answers a resend with its first answer instead
+//! of acting again. A placement (a drive or pillar dot) stays pending until its `ack`, and looks
+//! unconfirmed until then; made while the line is down, it waits here. After a reconnect every
+//! pending placement is checked again against the fresh snapshot and sent again, or, if the rules
+//! now refuse it, the dot goes back and the user is told. Every other command that got no answer
+//! is sent again as it was, with its token: a join, an insight, a timer step happen once.
 
 use crate::connection::{Connection, Credentials, Status};
 use crate::storage;
@@ -28,14 +29,12 @@ pub enum Notice {
     Offline,
     /// A placement the rules refused, here or at the server: the dot is back where it was.
     PutBack(Rejection),
-    /// A change went out just before the line dropped and got no answer: it may not have arrived.
-    Unanswered,
 }
 
 impl Notice {
     /// Whether the user must be able to read it at leisure: it says something changed back.
     pub fn is_lasting(&self) -> bool {
-        matches!(self, Notice::PutBack(_) | Notice::Unanswered)
+        matches!(self, Notice::PutBack(_))
     }
 }
 
@@ -73,6 +72,8 @@ pub struct Live {
     pub clock_offset: RwSignal<f64>,
     best_rtt: StoredValue<f64>,
     next_id: StoredValue<u64>,
+    /// Makes this page's `op` tokens its own: two tabs of one person never share one.
+    op_prefix: StoredValue<String>,
     connection: StoredValue<Option<Connection>, LocalStorage>,
 }
 
@@ -96,6 +97,7 @@ impl Live {
             clock_offset: RwSignal::new(0.0),
             best_rtt: StoredValue::new(f64::INFINITY),
             next_id: StoredValue::new(1),
+            op_prefix: StoredValue::new(random_prefix()),
             connection: StoredValue::new_local(None),
         };
         let participant_key = storage::participant_key(&room);
@@ -153,11 +155,7 @@ impl Live {
         }
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
-        let msg = ClientMsg::Command {
-            id,
-            command: command.clone(),
-        };
-        if !self.send(&msg) {
+        if !self.send(&self.message(id, &command)) {
             let Some(dot) = placed_dot(&command) else {
                 self.show(Notice::Offline);
                 return Err(Notice::Offline);
@@ -215,16 +213,28 @@ impl Live {
         })
     }
 
+    /// Command `id` as it goes on the wire, with its resend token.
+    fn message(&self, id: u64, command: &Command) -> ClientMsg {
+        ClientMsg::Command {
+            id,
+            op: Some(format!("{}-{id}", self.op_prefix.get_value())),
+            command: command.clone(),
+        }
+    }
+
     /// After a welcome: what was pending is checked against the fresh snapshot. Placements the
     /// rules still allow go out again (or are dropped when the snapshot already has them); a
-    /// refused one goes back with a notice; other commands are dropped with a notice.
+    /// refused one goes back with a notice. Other commands go out again as they were: their token
+    /// makes the server answer as the first time if they had arrived.
     fn resend_pending(&self) {
         let mut pending: Vec<(u64, Command)> = self.pending.get_untracked().into_iter().collect();
         pending.sort_by_key(|(id, _)| *id);
         let (mut keep, mut notice) = (HashMap::new(), None);
         for (id, command) in pending {
             if placed_dot(&command).is_none() {
-                notice.get_or_insert(Notice::Unanswered);
+                // A send that fails here leaves it pending for the next welcome.
+                self.send(&self.message(id, &command));
+                keep.insert(id, command);
                 continue;
             }
             let verdict = self.state.with_untracked(|state| {
@@ -237,12 +247,8 @@ impl Live {
                 // The snapshot already has it: it arrived before the line dropped.
                 Ok(events) if events.is_empty() => {}
                 Ok(_) => {
-                    let msg = ClientMsg::Command {
-                        id,
-                        command: command.clone(),
-                    };
                     // A send that fails here leaves it pending for the next welcome.
-                    self.send(&msg);
+                    self.send(&self.message(id, &command));
                     keep.insert(id, command);
                 }
                 Err(reason) => notice = Some(Notice::PutBack(reason)),
@@ -383,6 +389,12 @@ impl Live {
         let offset = server_ms + rtt / 2.0 - js_sys::Date::now();
         self.clock_offset.set(offset);
     }
+}
+
+/// 16 hex digits from the browser's random numbers: unique enough among one person's tabs.
+fn random_prefix() -> String {
+    let half = || (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
+    format!("{:08x}{:08x}", half(), half())
 }
 
 /// Errors after which trying again cannot help.

@@ -141,6 +141,7 @@ async fn participant(client: Client, log: Arc<Mutex<Log>>, seed: u64, stop: Canc
             log.lock().unwrap().sent.push((id, intent));
             ClientMsg::Command {
                 id,
+                op: None,
                 command: intent.command(),
             }
         };
@@ -160,6 +161,7 @@ async fn facilitator(client: Client, log: Arc<Mutex<Log>>, steps: [Phase; 2], ha
         log.lock().unwrap().sent.push((id, Intent::Phase(phase)));
         let msg = ClientMsg::Command {
             id,
+            op: None,
             command: Command::GoToPhase { phase },
         };
         if sink.send(Message::text(msg.encode())).await.is_err() {

@@ -5,7 +5,7 @@ mod common;
 use common::{Closed, TestServer, expect_fatal};
 use futures_util::StreamExt;
 use koersbord_shared::protocol::{ClientMsg, ProtocolError, Role, ServerMsg};
-use koersbord_shared::room::Command;
+use koersbord_shared::room::{Command, Rejection};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -81,11 +81,7 @@ async fn malformed_messages_get_a_typed_error_and_the_socket_stays_usable() {
     let server = TestServer::start().await;
     let s = server.create_session().await;
     let (mut c, _) = server.hello(&s.room, &s.facilitator_key, None).await;
-    for bad in [
-        "{",
-        r#"{"type":"teleport"}"#,
-        r#"{"type":"command","id":1,"command":{"type":"fly"}}"#,
-    ] {
+    for bad in ["{", r#"{"type":"teleport"}"#] {
         c.send_text(bad).await;
         assert!(
             matches!(
@@ -97,6 +93,16 @@ async fn malformed_messages_get_a_typed_error_and_the_socket_stays_usable() {
             "{bad}"
         );
     }
+    // A command whose id reads is refused by that id.
+    c.send_text(r#"{"type":"command","id":1,"command":{"type":"fly"}}"#)
+        .await;
+    assert!(matches!(
+        c.recv().await,
+        ServerMsg::Rejected {
+            id: 1,
+            reason: Rejection::InvalidCommand { .. }
+        }
+    ));
     c.hello(&s.room, &s.facilitator_key, None).await;
     assert!(matches!(
         c.recv().await,

@@ -317,18 +317,11 @@ async fn junk_frames_get_malformed_the_socket_lives_on_and_nothing_changes() {
         "\"command\"",
         r#"{"type":"teleport"}"#,
         r#"{"type":"Command","id":1,"command":{"type":"start_timer"}}"#,
-        r#"{"type":"command","id":1,"command":{"type":"fly"}}"#,
         r#"{"type":"command","id":-1,"command":{"type":"start_timer"}}"#,
         r#"{"type":"command","id":18446744073709551616,"command":{"type":"start_timer"}}"#,
         r#"{"type":"command","id":1e400,"command":{"type":"start_timer"}}"#,
         r#"{"type":"command","id":NaN,"command":{"type":"start_timer"}}"#,
         r#"{"type":"command","command":{"type":"start_timer"}}"#,
-        r#"{"type":"command","id":1,"command":{"type":"place_drive","drive":"impact","zone":"everywhere"}}"#,
-        r#"{"type":"command","id":1,"command":{"type":"place_pillar","pillar":"time","strength":101}}"#,
-        r#"{"type":"command","id":1,"command":{"type":"place_pillar","pillar":"time","strength":-1}}"#,
-        r#"{"type":"command","id":1,"command":{"type":"adjust_timer","delta_ms":1e308}}"#,
-        r#"{"type":"command","id":1,"command":{"type":"remove_participant","id":-5}}"#,
-        r#"{"type":"command","id":1,"command":{"type":"edit_setup","title":"t","ambition":"a","goals":["only one"]}}"#,
         r#"{"type":"drag","dot":{"kind":"drive","item":"impact"},"x":NaN,"y":0.5}"#,
         r#"{"type":"drag","dot":{"kind":"drive","item":"impact"},"x":"0.5","y":0.5}"#,
         r#"{"type":"ping","nonce":"1"}"#,
@@ -345,6 +338,31 @@ async fn junk_frames_get_malformed_the_socket_lives_on_and_nothing_changes() {
                 answer,
                 ServerMsg::Error {
                     error: ProtocolError::Malformed { .. }
+                }
+            ),
+            "{text:.80}: {answer:?}"
+        );
+    }
+    // A command whose id reads is answered by that id, however broken the command.
+    let undecodable = [
+        r#"{"type":"command","id":1,"command":{"type":"fly"}}"#,
+        r#"{"type":"command","id":1,"command":{"type":"place_drive","drive":"impact","zone":"everywhere"}}"#,
+        r#"{"type":"command","id":1,"command":{"type":"place_pillar","pillar":"time","strength":101}}"#,
+        r#"{"type":"command","id":1,"command":{"type":"place_pillar","pillar":"time","strength":-1}}"#,
+        r#"{"type":"command","id":1,"command":{"type":"adjust_timer","delta_ms":1e308}}"#,
+        r#"{"type":"command","id":1,"command":{"type":"remove_participant","id":-5}}"#,
+        r#"{"type":"command","id":1,"command":{"type":"edit_setup","title":"t","ambition":"a","goals":["only one"]}}"#,
+        r#"{"type":"command","id":1}"#,
+    ];
+    for text in undecodable {
+        anna.send_text(text).await;
+        let answer = anna.recv_until(not_presence).await;
+        assert!(
+            matches!(
+                answer,
+                ServerMsg::Rejected {
+                    id: 1,
+                    reason: Rejection::InvalidCommand { .. }
                 }
             ),
             "{text:.80}: {answer:?}"

@@ -170,7 +170,7 @@ async fn a_side_takes_four_and_the_room_eight() {
     assert!(matches!(
         rejected,
         ServerMsg::Rejected {
-            reason: Rejection::SideFull { .. } | Rejection::RoomFull,
+            reason: Rejection::SideFull { .. },
             ..
         }
     ));

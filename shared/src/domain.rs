@@ -12,6 +12,7 @@ pub const MAX_PER_SIDE: usize = 4;
 pub const MAX_PARTICIPANTS: usize = 2 * MAX_PER_SIDE;
 
 /// Which of the two groups at the table a participant speaks for. Each side has its own dot colour.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Side {
@@ -85,6 +86,7 @@ impl fmt::Display for ParticipantId {
 macro_rules! method_terms {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $dutch:literal),+ $(,)? }) => {
         $(#[$meta])*
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
@@ -194,6 +196,7 @@ impl Phase {
 }
 
 /// The two dot boards.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Board {
@@ -261,6 +264,7 @@ impl From<Strength> for u8 {
 }
 
 /// One dot a participant owns: one per drive and one per pillar.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "item", rename_all = "snake_case")]
 pub enum DotRef {

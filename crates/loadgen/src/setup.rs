@@ -46,6 +46,7 @@ pub(crate) async fn setup_room(
         &mut fac,
         &ClientMsg::Command {
             id: 1,
+            op: None,
             command: Command::GoToPhase {
                 phase: Phase::Drives,
             },
@@ -73,6 +74,7 @@ pub(crate) async fn setup_room(
             &mut ws,
             &ClientMsg::Command {
                 id: 1,
+                op: None,
                 command: Command::Join {
                     name: format!("Load {p}"),
                     side,

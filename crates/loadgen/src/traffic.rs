@@ -136,7 +136,7 @@ async fn socket_loop(
                     next_id += 1;
                     pending.insert(id, ctx.micros());
                     in_drag = 0;
-                    ClientMsg::Command { id, command: Command::PlaceDrive { drive, zone } }
+                    ClientMsg::Command { id, op: None, command: Command::PlaceDrive { drive, zone } }
                 };
                 ws.send(Message::text(msg.encode())).await?;
                 local.msgs_out += 1;

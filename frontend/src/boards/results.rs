@@ -37,7 +37,7 @@ pub fn DriveResults() -> impl IntoView {
                     {move || summary.get().into_iter().map(|d| {
                         let signal = (!d.necessary_by.is_empty()).then(|| {
                             let names = d.necessary_by.iter().map(|id| name_of(*id)).collect::<Vec<_>>().join(", ");
-                            view! { <span class="signal" data-testid=format!("signal-{}", d.drive.index())>"! " {i18n.t(T::SignalFrom)} ": " {names}</span> }
+                            view! { <span class="signal" data-testid=format!("signal-{}", d.drive.index())>"! " {i18n.t(T::SignalFrom)} ": " <bdi>{names}</bdi></span> }
                         });
                         view! {
                             <tr class:signalled=d.is_signal() data-testid=format!("drive-result-{}", d.drive.index())>

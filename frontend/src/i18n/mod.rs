@@ -78,8 +78,6 @@ texts! {
     RetryNow => "Opnieuw", "Retry";
     Disconnected => "Geen verbinding: dit is niet verstuurd. Probeer het opnieuw als de verbinding terug is.",
         "No connection: this was not sent. Try again once the connection is back.";
-    Unanswered => "De verbinding viel weg voordat je laatste wijziging bevestigd was. Kijk even of die is aangekomen.",
-        "The connection dropped before your last change was confirmed. Please check whether it arrived.";
     PutBack => "Je stip is teruggezet.", "Your dot went back.";
     Unconfirmed => "nog niet bevestigd", "not confirmed yet";
     Dismiss => "Sluiten", "Close";
@@ -287,7 +285,7 @@ texts! {
     ErrAlreadyJoined => "Je doet al mee.", "You have already joined.";
     ErrNotJoined => "Doe eerst mee met je naam.", "Join with your name first.";
     ErrSideFull => "Deze kant heeft al vier deelnemers.", "This side already has four participants.";
-    ErrRoomFull => "De sessie heeft al acht deelnemers.", "The session already has eight participants.";
+    ErrInvalidCommand => "Dit verzoek werd niet begrepen. Herlaad de pagina.", "This request was not understood. Reload the page.";
     ErrUnknownParticipant => "Deze deelnemer is er niet meer.", "This participant is no longer here.";
     ErrTextEmpty => "Vul dit veld in.", "Please fill in this field.";
     ErrTextInvalid => "Deze tekst bevat tekens die niet mogen.", "This text contains characters that are not allowed.";
@@ -379,7 +377,7 @@ pub fn rejection_text(reason: &Rejection, lang: Lang) -> String {
         Rejection::AlreadyJoined => T::ErrAlreadyJoined,
         Rejection::NotJoined => T::ErrNotJoined,
         Rejection::SideFull { .. } => T::ErrSideFull,
-        Rejection::RoomFull => T::ErrRoomFull,
+        Rejection::InvalidCommand { .. } => T::ErrInvalidCommand,
         Rejection::UnknownParticipant => T::ErrUnknownParticipant,
         Rejection::TextEmpty { .. } => T::ErrTextEmpty,
         Rejection::TextTooLong { max, len, .. } => return T::too_long(lang, *max, *len),

@@ -184,6 +184,21 @@ pub(crate) async fn not_found() -> ApiError {
     ApiError::NotFound
 }
 
+/// The JSON Schema of every message (docs/PROTOCOL.md, docs/protocol.schema.json), generated once
+/// from the wire types.
+pub(crate) async fn protocol_schema() -> Response {
+    static SCHEMA: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let body = SCHEMA.get_or_init(|| {
+        let doc = koersbord_shared::protocol::schema::document();
+        serde_json::to_string_pretty(&doc).expect("a schema always serialises")
+    });
+    (
+        [(header::CONTENT_TYPE, "application/schema+json")],
+        body.clone(),
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,6 +30,7 @@ pub(crate) fn router(app: App) -> Router {
     let api = Router::new()
         .route("/sessions", post(api::create_session))
         .route("/join-code", post(api::join_code))
+        .route("/protocol.schema.json", get(api::protocol_schema))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         // Answers carry capabilities: no cache, shared or private, keeps them.

@@ -10,26 +10,17 @@
 //! and [`Hub::flush`] (in `delivery.rs`) then sends the queued frames. So an `ack`, an `event`, a
 //! `joined` or a welcome showing a change never leaves before that change is durable.
 //!
-//! Resends are safe without a protocol change for almost every command: a client that reconnects
-//! may resend what it got no answer for. Those commands set a value (a dot's zone, the phase, a
-//! switch, the texts, an insight's or action's fields, a reflection), and `decide` answers a
-//! command that changes nothing with an ack and no event, so resending one that was applied is a
-//! no-op; a removal that was applied is refused the second time (unknown item), changing nothing.
-//! The exceptions create or add: `adjust_timer` is relative, `add_insight` and `add_action` make a
-//! new item, `join` a new person. Clients must not resend those blindly (after a reconnect, look
-//! in the welcome for the effect first). A connection that already joined gets `already_joined`,
-//! and a reconnect with the `participant_key` is that participant again; but a join whose `joined`
-//! answer was lost in a crash leaves the client without a key, and its resend makes a second
-//! participant (the facilitator can remove one). Closing these gaps needs a client-chosen token
-//! on such commands, a protocol change.
+//! A command may carry an `op` token that makes resending it safe (see [`super::ops`]).
 
+use super::fanout;
+use super::ops::{Answer, Ops, StoredOp};
 use crate::keys;
 use crate::metrics::{self, Held, RoomCounters, labels};
 use crate::store::Changes;
 use axum::extract::ws::Utf8Bytes;
 use koersbord_shared::domain::{DotRef, ParticipantId};
 use koersbord_shared::protocol::{Invite, PROTOCOL_VERSION, Presence, Role, ServerMsg};
-use koersbord_shared::room::{Actor, Command, Event, RoomState, decide};
+use koersbord_shared::room::{Actor, Command, Event, Rejection, RoomState, decide};
 use std::collections::{BTreeMap, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc;
@@ -54,7 +45,14 @@ pub enum RoomMsg {
     Command {
         conn: ConnId,
         id: u64,
+        op: Option<String>,
         command: Command,
+    },
+    /// A command whose id could be read but not the command: refused in order with the others.
+    Undecodable {
+        conn: ConnId,
+        id: u64,
+        reason: Rejection,
     },
     /// A drag position, already checked for range and rate by the connection.
     Drag {
@@ -119,6 +117,8 @@ pub(crate) struct Hub {
     pub(super) state: RoomState,
     /// Participant key → who holds it. Lets a participant come back as themselves after a reload.
     participant_keys: HashMap<String, ParticipantId>,
+    /// The recent `op` tokens and their first answers.
+    ops: Ops,
     pub(super) conns: BTreeMap<ConnId, Conn>,
     /// The presence everyone was last told.
     pub(super) presence: Presence,
@@ -144,6 +144,7 @@ impl Hub {
             invite,
             state,
             participant_keys,
+            ops: Ops::default(),
             conns: BTreeMap::new(),
             presence: Presence::default(),
             dropped_any: false,
@@ -151,6 +152,12 @@ impl Hub {
             unsaved: Changes::default(),
             counters: RoomCounters::new(),
         }
+    }
+
+    /// The `op` tokens it remembered before (from the store on a load).
+    pub(crate) fn with_ops(mut self, ops: Vec<StoredOp>) -> Hub {
+        self.ops = Ops::load(ops);
+        self
     }
 
     /// No connection is attached: the room may unload.
@@ -178,13 +185,22 @@ impl Hub {
                 out,
                 kick,
             } => self.connect(conn, role, participant_key, out, kick, now_ms),
-            RoomMsg::Command { conn, id, command } => self.command(conn, id, &command, now_ms),
+            RoomMsg::Command {
+                conn,
+                id,
+                op,
+                command,
+            } => self.command(conn, id, op, &command, now_ms),
+            RoomMsg::Undecodable { conn, id, reason } => {
+                metrics::refusal(labels::rejection_code(&reason));
+                self.send(conn, frame(&ServerMsg::Rejected { id, reason }));
+            }
             RoomMsg::Drag { conn, dot, x, y } => {
                 let relayed = self.relay_drag(conn, dot, |by| ServerMsg::Drag { by, dot, x, y });
                 match relayed {
                     Ok(()) => &self.counters.drags_relayed,
-                    Err(DragRefused::NotJoined) => &self.counters.drags_not_joined,
-                    Err(DragRefused::BoardClosed) => &self.counters.drags_board_closed,
+                    Err(fanout::DragRefused::NotJoined) => &self.counters.drags_not_joined,
+                    Err(fanout::DragRefused::BoardClosed) => &self.counters.drags_board_closed,
                 }
                 .increment(1);
             }
@@ -246,10 +262,20 @@ impl Hub {
         self.sync_presence(Some(conn));
     }
 
-    fn command(&mut self, conn: ConnId, id: u64, command: &Command, now_ms: u64) {
+    fn command(
+        &mut self,
+        conn: ConnId,
+        id: u64,
+        op: Option<String>,
+        command: &Command,
+        now_ms: u64,
+    ) {
         let Some(actor) = self.conns.get(&conn).map(|c| c.actor) else {
             return;
         };
+        if let Some(answer) = op.as_deref().and_then(|op| self.ops.recall(actor, op)) {
+            return self.replay(conn, id, actor, answer);
+        }
         // The one place a room's state changes. Each event is applied and queued for the store;
         // what it tells people waits in the outbox until the store has committed it.
         let kind = labels::command_type(command);
@@ -258,6 +284,13 @@ impl Hub {
             Err(reason) => {
                 metrics::command(kind, false);
                 metrics::refusal(labels::rejection_code(&reason));
+                if let Some(op) = op {
+                    let answer = Answer::Rejected {
+                        reason: reason.clone(),
+                    };
+                    let row = self.ops.remember(actor, op, answer);
+                    self.unsaved.ops.push(row);
+                }
                 self.send(conn, frame(&ServerMsg::Rejected { id, reason }));
                 return;
             }
@@ -286,6 +319,15 @@ impl Hub {
             }
             self.publish(event);
         }
+        let seq = self.state.seq;
+        if let Some(op) = op {
+            let answer = match joined {
+                Some((you, _)) => Answer::Joined { you, seq },
+                None => Answer::Ack { seq },
+            };
+            let row = self.ops.remember(actor, op, answer);
+            self.unsaved.ops.push(row);
+        }
         if let Some((you, participant_key)) = joined {
             let msg = ServerMsg::Joined {
                 you,
@@ -293,7 +335,6 @@ impl Hub {
             };
             self.send(conn, frame(&msg));
         }
-        let seq = self.state.seq;
         self.send(conn, frame(&ServerMsg::Ack { id, seq }));
         if membership_changed {
             self.sync_presence(None);
@@ -312,6 +353,29 @@ impl Hub {
         (id, key)
     }
 
+    /// Makes a guest connection the participant `you` again, for a join that was answered before;
+    /// `None` when it cannot be (not a guest, or `you` was removed since).
+    pub(super) fn rejoin(
+        &mut self,
+        conn: ConnId,
+        actor: Actor,
+        you: ParticipantId,
+    ) -> Option<String> {
+        if actor != Actor::Guest || !self.state.participants.contains_key(&you) {
+            return None;
+        }
+        let key = self
+            .participant_keys
+            .iter()
+            .find(|(_, id)| **id == you)
+            .map(|(k, _)| k.clone())?;
+        self.conns
+            .get_mut(&conn)?
+            .become_actor(Actor::Participant(you));
+        tracing::info!(room = %self.room, conn, participant = %you, "joined again by a resend");
+        Some(key)
+    }
+
     /// A removed participant's connections become guests and their key stops working.
     fn expel(&mut self, id: ParticipantId) {
         self.participant_keys.retain(|_, p| *p != id);
@@ -322,80 +386,6 @@ impl Hub {
         }
         tracing::info!(room = %self.room, participant = %id, "removed");
     }
-
-    /// Tells every connection about an event it may see, or sends fresh views when the event
-    /// changes what people may see.
-    fn publish(&mut self, event: &Event) {
-        let targets: Vec<(ConnId, Actor)> =
-            self.conns.iter().map(|(&id, c)| (id, c.actor)).collect();
-        if event.changes_visibility() {
-            // Few distinct viewers (facilitator, screen, guests, each participant): encode each once.
-            let mut views: HashMap<Actor, Frame> = HashMap::new();
-            for (conn, actor) in targets {
-                let view = views
-                    .entry(actor)
-                    .or_insert_with(|| {
-                        frame(&ServerMsg::Snapshot {
-                            state: self.state.view_for(actor),
-                        })
-                    })
-                    .clone();
-                self.send(conn, view);
-            }
-        } else {
-            let mut encoded: Option<Frame> = None;
-            for (conn, actor) in targets {
-                if event.visible_to(actor, &self.state) {
-                    let f = encoded
-                        .get_or_insert_with(|| {
-                            frame(&ServerMsg::Event {
-                                seq: self.state.seq,
-                                event: event.clone(),
-                            })
-                        })
-                        .clone();
-                    self.send(conn, f);
-                }
-            }
-        }
-    }
-
-    /// Relays where a participant drags a dot to those who may see that participant's dots, while
-    /// the board takes dots. Never stored: a drop arrives as a command.
-    fn relay_drag(
-        &mut self,
-        conn: ConnId,
-        dot: DotRef,
-        msg: impl FnOnce(ParticipantId) -> ServerMsg,
-    ) -> Result<(), DragRefused> {
-        let Some(Actor::Participant(by)) = self.conns.get(&conn).map(|c| c.actor) else {
-            return Err(DragRefused::NotJoined);
-        };
-        let board = dot.board();
-        if self.state.phase != board.phase() || self.state.board(board).locked {
-            return Err(DragRefused::BoardClosed);
-        }
-        let targets: Vec<ConnId> = self
-            .conns
-            .iter()
-            .filter(|&(&id, c)| id != conn && self.state.shows_dots(c.actor, by, board))
-            .map(|(&id, _)| id)
-            .collect();
-        if targets.is_empty() {
-            return Ok(());
-        }
-        let f = frame(&msg(by));
-        for id in targets {
-            self.queue(id, f.clone(), Class::Presence);
-        }
-        Ok(())
-    }
-}
-
-/// Why a room does not relay a drag.
-enum DragRefused {
-    NotJoined,
-    BoardClosed,
 }
 
 fn participant_of(actor: Actor) -> Option<ParticipantId> {

@@ -7,7 +7,10 @@
 //! `RoomState::new(setup)`, unloading ends the task (the store already has everything).
 
 mod delivery;
+mod fanout;
 pub mod hub;
+mod ops;
+pub(crate) use ops::REMEMBERED as REMEMBERED_OPS;
 mod task;
 
 use crate::keys;
@@ -144,7 +147,7 @@ impl Rooms {
                 join_code: session.join_code.clone(),
             };
             let state = RoomState::new(session.setup.clone());
-            self.start(session, state, HashMap::new());
+            self.start(session, state, HashMap::new(), Vec::new());
             tracing::info!(room = %created.room, "session created");
             crate::metrics::session_created();
             return Ok(created);
@@ -180,7 +183,7 @@ impl Rooms {
         }
         let keys = stored.participant_keys.into_iter().collect();
         tracing::info!(room = %id, events = stored.events.len(), "room loaded");
-        Ok(Some(self.start(stored.session, state, keys)))
+        Ok(Some(self.start(stored.session, state, keys, stored.ops)))
     }
 
     /// Starts the task that owns a room and makes it findable.
@@ -189,6 +192,7 @@ impl Rooms {
         session: SessionRecord,
         state: RoomState,
         participant_keys: HashMap<String, ParticipantId>,
+        ops: Vec<ops::StoredOp>,
     ) -> RoomHandle {
         let (inbox, rx) = mpsc::channel(ROOM_INBOX);
         let handle = RoomHandle {
@@ -205,7 +209,7 @@ impl Rooms {
             join_code: session.join_code,
             screen_key: Some(session.screen_key),
         };
-        let hub = Hub::new(session.room.clone(), invite, state, participant_keys);
+        let hub = Hub::new(session.room.clone(), invite, state, participant_keys).with_ops(ops);
         self.live.insert(session.room, handle.clone());
         self.tasks.spawn(task::run(task::Running {
             hub,

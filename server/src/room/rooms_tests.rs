@@ -68,6 +68,7 @@ async fn concurrent_first_hellos_load_a_room_once() {
     let go = RoomMsg::Command {
         conn: 1,
         id: 1,
+        op: None,
         command: Command::StartTimer,
     };
     assert!(room.send(go).await);

@@ -50,17 +50,18 @@ pub struct SessionRecord {
     pub setup: Setup,
 }
 
-/// What a room changed since its last commit: events (with their sequence numbers, already encoded)
-/// and participant keys handed out.
+/// What a room changed since its last commit: events (with their sequence numbers, already encoded),
+/// participant keys handed out, and `op` tokens answered (identity, token, answer as JSON).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Changes {
     pub events: Vec<(u64, String)>,
     pub participant_keys: Vec<(String, ParticipantId)>,
+    pub ops: Vec<(String, String, String)>,
 }
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        self.events.is_empty() && self.participant_keys.is_empty()
+        self.events.is_empty() && self.participant_keys.is_empty() && self.ops.is_empty()
     }
 }
 
@@ -71,6 +72,8 @@ pub struct StoredRoom {
     /// In order; the i-th has sequence number i + 1 (checked on load).
     pub events: Vec<Event>,
     pub participant_keys: Vec<(String, ParticipantId)>,
+    /// The `op` tokens the room remembers, oldest first: (identity, token, answer as JSON).
+    pub ops: Vec<(String, String, String)>,
 }
 
 /// A cheap handle to the database: the writer thread's queue and the reading connection.
@@ -279,6 +282,10 @@ fn load_room(conn: &Connection, room: &str) -> Result<Option<StoredRoom>, StoreE
         .prepare_cached("SELECT key, participant FROM participant_keys WHERE room = ?1")?
         .query_map(params![room], |r| Ok((r.get(0)?, ParticipantId(r.get(1)?))))?
         .collect::<Result<Vec<_>, _>>()?;
+    let ops = tx
+        .prepare_cached("SELECT actor, op, answer FROM ops WHERE room = ?1 ORDER BY rowid")?
+        .query_map(params![room], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(StoredRoom {
         session: SessionRecord {
             room: room.to_owned(),
@@ -291,6 +298,7 @@ fn load_room(conn: &Connection, room: &str) -> Result<Option<StoredRoom>, StoreE
         },
         events,
         participant_keys,
+        ops,
     }))
 }
 

@@ -29,6 +29,15 @@ const MIGRATIONS: &[&str] = &[
         participant INTEGER NOT NULL,
         PRIMARY KEY (room, key)
     ) WITHOUT ROWID;",
+    // 2: the `op` tokens of commands and their first answers, so a resend after a restart is
+    // answered as the first time. With a rowid: it orders them, oldest first, for pruning.
+    "CREATE TABLE ops (
+        room   TEXT NOT NULL REFERENCES sessions(room),
+        actor  TEXT NOT NULL, -- whose token: facilitator, screen, guest or p<id>
+        op     TEXT NOT NULL, -- the client's token
+        answer TEXT NOT NULL, -- JSON: ack{seq}, joined{you, seq} or rejected{reason}
+        PRIMARY KEY (room, actor, op)
+    );",
 ];
 
 /// The schema version this server writes: the number of steps in [`MIGRATIONS`].

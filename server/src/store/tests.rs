@@ -30,6 +30,7 @@ fn changes(seqs: std::ops::RangeInclusive<u64>) -> Changes {
             .map(|seq| (seq, serde_json::to_string(&event(seq)).unwrap()))
             .collect(),
         participant_keys: Vec::new(),
+        ops: Vec::new(),
     }
 }
 
@@ -172,4 +173,43 @@ async fn the_database_file_is_private_to_the_servers_user() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
+}
+
+#[tokio::test]
+async fn op_tokens_survive_reopening_and_only_the_newest_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, writer) = open(&dir).await;
+    assert!(store.create_session(session("r1", "AAAAAA")).await.unwrap());
+    let total = crate::room::REMEMBERED_OPS + 6;
+    for i in 0..total {
+        let mut c = Changes::default();
+        c.ops.push((
+            "facilitator".into(),
+            format!("op-{i}"),
+            r#"{"answer":"ack","seq":0}"#.into(),
+        ));
+        c.ops.push((
+            "p1".into(),
+            format!("op-{i}"),
+            r#"{"answer":"ack","seq":0}"#.into(),
+        ));
+        store.append("r1", c).await.unwrap();
+    }
+    store.close().await;
+    writer.join().await;
+    let (store, _writer) = open(&dir).await;
+    let room = store.load_room("r1").await.unwrap().expect("stored");
+    let mine: Vec<&str> = room
+        .ops
+        .iter()
+        .filter(|(who, ..)| who == "facilitator")
+        .map(|(_, op, _)| op.as_str())
+        .collect();
+    assert_eq!(mine.len(), crate::room::REMEMBERED_OPS);
+    assert_eq!(mine.first().copied(), Some("op-6"));
+    assert_eq!(
+        mine.last().map(|s| s.to_string()),
+        Some(format!("op-{}", total - 1))
+    );
+    assert_eq!(room.ops.len(), 2 * crate::room::REMEMBERED_OPS);
 }

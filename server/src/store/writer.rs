@@ -190,5 +190,17 @@ fn insert_changes(tx: &Connection, room: &str, changes: &Changes) -> rusqlite::R
     for (k, id) in &changes.participant_keys {
         key.execute(params![room, k, id.0])?;
     }
+    let mut op = tx.prepare_cached(
+        "INSERT OR REPLACE INTO ops (room, actor, op, answer) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    // Keeps what the room keeps in memory: the newest tokens per identity.
+    let mut prune = tx.prepare_cached(
+        "DELETE FROM ops WHERE room = ?1 AND actor = ?2 AND rowid <= (
+            SELECT rowid FROM ops WHERE room = ?1 AND actor = ?2 ORDER BY rowid DESC LIMIT 1 OFFSET ?3)",
+    )?;
+    for (actor, token, answer) in &changes.ops {
+        op.execute(params![room, actor, token, answer])?;
+        prune.execute(params![room, actor, crate::room::REMEMBERED_OPS as i64])?;
+    }
     Ok(())
 }

@@ -11,6 +11,7 @@ use super::ORGANISER_RESERVE;
 use super::budget::{Budget, Verdict};
 use super::ending::{Ending, goodbye, oversized, read_error, too_large};
 use super::gate::Gate;
+use super::route::{Route, route};
 use crate::App;
 use crate::config::Tuning;
 use crate::metrics::labels::{DragDrop, PENDING};
@@ -21,7 +22,9 @@ use axum::body::Bytes;
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ProtocolError, Role, ServerMsg};
+use koersbord_shared::protocol::{
+    ClientMsg, PROTOCOL_VERSION, ProtocolError, Role, ServerMsg, Undecoded,
+};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::WeakSender;
@@ -193,7 +196,7 @@ fn read_hello(hello: &str) -> Result<Hello, ProtocolError> {
     }) = ClientMsg::decode(hello)
     else {
         return Err(match ClientMsg::decode(hello) {
-            Err(e @ ProtocolError::TooLarge { .. }) => e,
+            Err(Undecoded::Frame(e @ ProtocolError::TooLarge { .. })) => e,
             _ => ProtocolError::HelloFirst,
         });
     };
@@ -276,9 +279,16 @@ async fn read(
         };
         let msg = match ClientMsg::decode(&text) {
             Ok(msg) => msg,
-            Err(e) if e.is_fatal() => return Ending::Fatal(e),
-            Err(e) => {
+            Err(Undecoded::Frame(e)) if e.is_fatal() => return Ending::Fatal(e),
+            Err(Undecoded::Frame(e)) => {
                 tell(out, e);
+                continue;
+            }
+            // Answered by the room, so it comes in order with the answers to earlier commands.
+            Err(Undecoded::Command { id, reason }) => {
+                if !room.send(RoomMsg::Undecodable { conn, id, reason }).await {
+                    return Ending::ServerError;
+                }
                 continue;
             }
         };
@@ -304,47 +314,6 @@ async fn read(
             }
             Route::Nothing => traffic.drag_dropped(DragDrop::OffBoard),
         }
-    }
-}
-
-/// Where a message from a connection that said hello goes.
-pub(super) enum Route {
-    /// To the room, waiting for space in its inbox: commands, and drag ends (a lost end would leave
-    /// a ghost drag behind).
-    Room(RoomMsg),
-    /// To the room if the connection's drag budget allows; else dropped without a word, since the
-    /// next update carries the newer position anyway.
-    Drag(RoomMsg),
-    /// Answered by the connection itself.
-    Reply(Box<ServerMsg>),
-    /// Dropped.
-    Nothing,
-}
-
-/// Routes a decoded message. The room decides what it may do: the connection only adds who sent
-/// it (`conn`, which the room maps to the role its key gave) and drops what is off the board.
-pub(super) fn route(msg: ClientMsg, conn: ConnId, now_ms: u64) -> Route {
-    match msg {
-        ClientMsg::Hello { .. } => Route::Reply(Box::new(ServerMsg::Error {
-            error: ProtocolError::Malformed {
-                detail: "hello was already received".into(),
-            },
-        })),
-        ClientMsg::Command { id, command } => Route::Room(RoomMsg::Command { conn, id, command }),
-        ClientMsg::Drag { dot, x, y } => {
-            // Positions are fractions of the board; anything else is dropped, not relayed.
-            let on_board = |v: f32| v.is_finite() && (0.0..=1.0).contains(&v);
-            if on_board(x) && on_board(y) {
-                Route::Drag(RoomMsg::Drag { conn, dot, x, y })
-            } else {
-                Route::Nothing
-            }
-        }
-        ClientMsg::DragEnd { dot } => Route::Room(RoomMsg::DragEnd { conn, dot }),
-        ClientMsg::Ping { nonce } => Route::Reply(Box::new(ServerMsg::Pong {
-            nonce,
-            server_time_ms: now_ms,
-        })),
     }
 }
 

@@ -7,6 +7,7 @@ mod ending;
 #[cfg(test)]
 mod fuzz_tests;
 mod gate;
+mod route;
 
 use crate::{App, metrics};
 use axum::Json;

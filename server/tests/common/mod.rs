@@ -259,7 +259,12 @@ impl Client {
     }
 
     pub async fn command(&mut self, id: u64, command: Command) {
-        self.send(ClientMsg::Command { id, command }).await;
+        self.send(ClientMsg::Command {
+            id,
+            op: None,
+            command,
+        })
+        .await;
     }
 
     /// The next protocol message; panics on a close or after [`WAIT`].

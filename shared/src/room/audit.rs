@@ -2,8 +2,8 @@
 //! state. `koersbord check` runs it on every stored room after replaying its events, so a damaged or
 //! hand-edited database is found before a meeting, not in one.
 
-use super::{MAX_ACTIONS, MAX_INSIGHTS, RoomState};
-use crate::domain::{MAX_PARTICIPANTS, MAX_PER_SIDE, Side};
+use super::{MAX_ACTIONS, MAX_INSIGHTS, Need, RoomState};
+use crate::domain::{MAX_PARTICIPANTS, MAX_PER_SIDE, ParticipantId, Side};
 
 /// Every way `state` breaks the room's invariants, in words; empty when it keeps them all.
 pub fn faults(state: &RoomState) -> Vec<String> {
@@ -64,21 +64,57 @@ pub fn faults(state: &RoomState) -> Vec<String> {
             id.0
         ));
     }
-    for id in state.reflections.keys() {
-        if id.0 >= state.next_participant {
+    references(state, &mut faults);
+    faults
+}
+
+/// Every id an item refers to names someone or something the room knows: a participant present or
+/// removed (with the name they had), an insight card that is still there.
+fn references(state: &RoomState, faults: &mut Vec<String>) {
+    for (id, name) in &state.former {
+        if state.participants.contains_key(id) || id.0 >= state.next_participant {
             faults.push(format!(
-                "a reflection by participant {} who never joined",
+                "former participant {} ({name}) is out of place",
                 id.0
             ));
         }
     }
-    faults
+    let known = |id: &ParticipantId| state.name_of(*id).is_some();
+    for id in state.reflections.keys().filter(|id| !known(id)) {
+        faults.push(format!("a reflection by unknown participant {}", id.0));
+    }
+    for action in state.actions.values() {
+        for owner in action.owners.iter().filter(|o| !known(o)) {
+            faults.push(format!(
+                "action {} is owned by unknown participant {}",
+                action.id.0, owner.0
+            ));
+        }
+        if let Some(author) = action.author.filter(|a| !known(a)) {
+            faults.push(format!(
+                "action {} was written by unknown participant {}",
+                action.id.0, author.0
+            ));
+        }
+        if let Some(Need::Insight(card)) = action.answers
+            && !state.insights.contains_key(&card)
+        {
+            faults.push(format!(
+                "action {} answers insight card {} that is gone",
+                action.id.0, card.0
+            ));
+        }
+    }
+    for insight in state.insights.values() {
+        if matches!(insight.about, Some(Need::Insight(_))) {
+            faults.push(format!("insight card {} is about a card", insight.id.0));
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ParticipantId;
     use crate::room::{Participant, Setup};
 
     #[test]

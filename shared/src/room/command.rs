@@ -20,6 +20,7 @@ pub enum Actor {
 }
 
 /// A durable change someone asks for. The room either turns it into events or refuses it.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {

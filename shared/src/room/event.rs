@@ -1,12 +1,13 @@
 //! What happened in a room. Events are the only way its state changes, on the server and in clients.
 
-use super::outcomes::{Action, ActionId, Insight, InsightId};
+use super::outcomes::{Action, ActionId, Insight, InsightId, Need};
 use super::spotlight::Spotlight;
 use super::state::{Participant, RoomState, Setup};
 use super::timer::Timer;
 use crate::domain::{Board, Drive, ParticipantId, Phase, Pillar, Strength, Zone};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
@@ -89,7 +90,9 @@ impl Event {
                     .insert(participant.id, participant.clone());
             }
             Event::ParticipantRemoved { id } => {
-                state.participants.remove(id);
+                if let Some(p) = state.participants.remove(id) {
+                    state.former.insert(p.id, p.name);
+                }
             }
             Event::SetupEdited { setup } => state.setup = setup.clone(),
             Event::PhaseChanged { phase, timer } => {
@@ -137,6 +140,12 @@ impl Event {
             }
             Event::InsightRemoved { id } => {
                 state.insights.remove(id);
+                // An action that answered the card keeps its text but no longer points at nothing.
+                for action in state.actions.values_mut() {
+                    if action.answers == Some(Need::Insight(*id)) {
+                        action.answers = None;
+                    }
+                }
                 if state.spotlight == Some(Spotlight::Insight(*id)) {
                     state.spotlight = None;
                 }

@@ -21,10 +21,11 @@ pub use outcomes::{
 pub use rejection::{Rejection, TextField};
 pub use spotlight::Spotlight;
 pub use state::{BoardControl, Participant, RoomState, Setup};
+pub use text::hides_or_reorders;
 pub use timer::{MAX_TIMER_MS, Timer};
 pub use view::Viewer;
 
-use crate::domain::{Board, MAX_PARTICIPANTS, ParticipantId, limits};
+use crate::domain::{Board, ParticipantId, limits};
 
 /// Decides what `command` by `actor` does to `state` at server time `now_ms`.
 ///
@@ -47,9 +48,6 @@ pub fn decide(
             let name = text::clean(TextField::Name, name, limits::NAME, true, false)?;
             if state.side_is_full(*side) {
                 return Err(Rejection::SideFull { side: *side });
-            }
-            if state.participants.len() >= MAX_PARTICIPANTS {
-                return Err(Rejection::RoomFull);
             }
             let id = ParticipantId(state.next_participant);
             Ok(vec![Event::ParticipantJoined {

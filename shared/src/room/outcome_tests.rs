@@ -335,3 +335,71 @@ fn dates_are_real_calendar_dates() {
     assert!(!is_date("2027-01-01T00"));
     assert!(!is_date("+027-01-01"));
 }
+
+#[test]
+fn a_removed_participants_actions_and_reflection_stay_theirs_and_stay_editable() {
+    let (mut s, a, b) = room_in(Phase::Close);
+    let own = Command::AddAction {
+        action: draft("Plan maken", vec![a, b]),
+    };
+    handle(&mut s, Actor::Participant(a), &own, 0).unwrap();
+    let words = Command::SetReflection {
+        text: "Goed gesprek".into(),
+    };
+    handle(&mut s, Actor::Participant(a), &words, 0).unwrap();
+    handle(
+        &mut s,
+        Actor::Facilitator,
+        &Command::RemoveParticipant { id: a },
+        0,
+    )
+    .unwrap();
+
+    assert_eq!(s.name_of(a), Some("Anna"));
+    assert_eq!(
+        s.reflections.get(&a).map(String::as_str),
+        Some("Goed gesprek")
+    );
+    let id = ActionId(1);
+    assert_eq!(
+        (s.actions[&id].author, &s.actions[&id].owners),
+        (Some(a), &vec![a, b])
+    );
+    // The facilitator edits the text; Anna stays an owner of what she took on.
+    let edit = Command::EditAction {
+        id,
+        action: draft("Plan maken en delen", vec![a, b]),
+    };
+    handle(&mut s, Actor::Facilitator, &edit, 0).unwrap();
+    assert_eq!(s.actions[&id].what, "Plan maken en delen");
+    // But no action newly names someone who is gone.
+    let new = Command::AddAction {
+        action: draft("Nieuw", vec![a]),
+    };
+    assert_eq!(
+        decide(&s, Actor::Facilitator, &new, 0),
+        Err(Rejection::UnknownParticipant)
+    );
+    assert_eq!(audit::faults(&s), Vec::<String>::new());
+}
+
+#[test]
+fn removing_a_card_unlinks_the_actions_that_answered_it() {
+    let (mut s, a, _) = room_in(Phase::Actions);
+    handle(&mut s, Actor::Facilitator, &add_insight("Tijd", None), 0).unwrap();
+    let answers = ActionDraft {
+        answers: Some(Need::Insight(InsightId(1))),
+        ..draft("Tijd vrijmaken", vec![a])
+    };
+    handle(
+        &mut s,
+        Actor::Facilitator,
+        &Command::AddAction { action: answers },
+        0,
+    )
+    .unwrap();
+    let remove = Command::RemoveInsight { id: InsightId(1) };
+    handle(&mut s, Actor::Facilitator, &remove, 0).unwrap();
+    assert_eq!(s.actions[&ActionId(1)].answers, None);
+    assert_eq!(audit::faults(&s), Vec::<String>::new());
+}

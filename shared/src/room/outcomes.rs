@@ -18,6 +18,7 @@ pub struct ActionId(pub u32);
 crate::domain::id_deserialize!(InsightId, ActionId);
 
 /// What an insight is about, or which need an action answers.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "item", rename_all = "snake_case")]
 pub enum Need {
@@ -31,6 +32,7 @@ pub enum Need {
 }
 
 /// A card the facilitator writes while the group talks.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Insight {
     pub id: InsightId,
@@ -42,6 +44,7 @@ pub struct Insight {
 }
 
 /// An agreement: what, who, by when, and why.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Action {
     pub id: ActionId,
@@ -59,6 +62,7 @@ pub struct Action {
 }
 
 /// The fields of an action as a command carries them.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionDraft {
     pub what: String,
@@ -120,7 +124,7 @@ pub(super) fn decide(
             if state.actions.len() >= MAX_ACTIONS {
                 return Err(Rejection::TooMany);
             }
-            let action = checked_action(state, ActionId(state.next_action), action, author)?;
+            let action = checked_action(state, ActionId(state.next_action), action, author, None)?;
             Ok(vec![Event::ActionAdded { action }])
         }
         Command::EditAction { id, action } => {
@@ -129,7 +133,7 @@ pub(super) fn decide(
             may_change(actor, current)?;
             let action = Action {
                 author: current.author,
-                ..checked_action(state, *id, action, author)?
+                ..checked_action(state, *id, action, author, Some(current))?
             };
             Ok(if &action == current {
                 vec![]
@@ -219,11 +223,14 @@ fn may_change(actor: Actor, action: &Action) -> Result<(), Rejection> {
     }
 }
 
+/// `current` is the action being edited: an owner who has since been removed may stay on it (the
+/// action is still theirs), but no action newly names someone who is gone.
 fn checked_action(
     state: &RoomState,
     id: ActionId,
     draft: &ActionDraft,
     author: Option<ParticipantId>,
+    current: Option<&Action>,
 ) -> Result<Action, Rejection> {
     let what = text::clean(TextField::Action, &draft.what, limits::ACTION, true, false)?;
     let other_owner = text::clean(
@@ -236,7 +243,11 @@ fn checked_action(
     let mut owners = draft.owners.clone();
     owners.sort();
     owners.dedup();
-    if owners.iter().any(|o| !state.participants.contains_key(o)) {
+    let kept = |o: &ParticipantId| current.is_some_and(|a| a.owners.contains(o));
+    if owners
+        .iter()
+        .any(|o| !state.participants.contains_key(o) && !kept(o))
+    {
         return Err(Rejection::UnknownParticipant);
     }
     if owners.is_empty() && other_owner.is_empty() {

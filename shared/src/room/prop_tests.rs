@@ -66,6 +66,22 @@ fn any_command() -> impl Strategy<Value = Command> {
                     answers: None
                 }
             }),
+        (
+            1u32..4,
+            "[a-z ]{0,20}",
+            prop::collection::vec((0u32..5).prop_map(ParticipantId), 0..3),
+            prop::option::of((1u32..4).prop_map(|i| Need::Insight(InsightId(i))))
+        )
+            .prop_map(|(id, what, owners, answers)| Command::EditAction {
+                id: ActionId(id),
+                action: ActionDraft {
+                    what,
+                    owners,
+                    other_owner: String::new(),
+                    due: None,
+                    answers
+                }
+            }),
         (1u32..4).prop_map(|i| Command::RemoveAction { id: ActionId(i) }),
         "[a-z ]{0,20}".prop_map(|text| Command::SetReflection { text }),
         prop::option::of(prop_oneof![
@@ -124,6 +140,52 @@ proptest! {
             }
         }
         prop_assert_eq!(replay, s);
+    }
+
+    /// Removals (of people, of cards) leave nothing dangling: every id an item names resolves, and
+    /// the facilitator can still save every action as it stands.
+    #[test]
+    fn every_id_an_item_refers_to_resolves(steps in prop::collection::vec((any_actor(), any_command(), 0u64..10_000_000), 0..120)) {
+        let mut s = room();
+        for (actor, cmd, now) in steps {
+            let _ = handle(&mut s, actor, &cmd, now);
+            for action in s.actions.values() {
+                for id in action.owners.iter().chain(action.author.iter()) {
+                    prop_assert!(s.name_of(*id).is_some(), "action {:?} names {:?}", action, id);
+                }
+                if let Some(Need::Insight(card)) = action.answers {
+                    prop_assert!(s.insights.contains_key(&card));
+                }
+                let same = Command::EditAction {
+                    id: action.id,
+                    action: ActionDraft {
+                        what: action.what.clone(),
+                        owners: action.owners.clone(),
+                        other_owner: action.other_owner.clone(),
+                        due: action.due.clone(),
+                        answers: action.answers,
+                    },
+                };
+                prop_assert_eq!(decide(&s, Actor::Facilitator, &same, now), Ok(vec![]));
+            }
+            for id in s.reflections.keys() {
+                prop_assert!(s.name_of(*id).is_some());
+            }
+        }
+    }
+
+    #[test]
+    fn names_that_reorder_or_hide_text_are_refused(
+        before in "[a-zA-Z]{1,10}",
+        hidden in prop::sample::select(vec!['\u{202E}', '\u{2066}', '\u{200F}', '\u{200B}', '\u{FEFF}', '\u{E0041}']),
+        after in "[a-zA-Z]{0,10}",
+    ) {
+        let s = room();
+        let name = format!("{before}{hidden}{after}");
+        prop_assert_eq!(
+            decide(&s, Actor::Guest, &Command::Join { name, side: Side::Network }, 0),
+            Err(Rejection::TextInvalid { field: TextField::Name })
+        );
     }
 
     #[test]

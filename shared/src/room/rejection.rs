@@ -3,6 +3,7 @@
 use crate::domain::{Board, Side};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TextField {
@@ -16,9 +17,16 @@ pub enum TextField {
     Reflection,
 }
 
+/// Codes are never reused. Retired: `room_full` (two sides of four already make the eight, so
+/// `side_full` always came first and it could never be sent).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Rejection {
+    /// The command's id could be read but the command itself could not: an unknown type, a field
+    /// missing or of the wrong kind, a number out of range.
+    #[error("command not understood: {detail}")]
+    InvalidCommand { detail: String },
     #[error("your role may not do this")]
     NotAllowed,
     #[error("you have already joined this session")]
@@ -27,8 +35,6 @@ pub enum Rejection {
     NotJoined,
     #[error("the {side:?} side already has its four participants")]
     SideFull { side: Side },
-    #[error("the session already has its eight participants")]
-    RoomFull,
     #[error("no such participant")]
     UnknownParticipant,
     #[error("the {field:?} text must not be empty")]

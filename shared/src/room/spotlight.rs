@@ -7,6 +7,7 @@ use super::state::RoomState;
 use crate::domain::{Board, Drive, Phase, Pillar};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "item", rename_all = "snake_case")]
 pub enum Spotlight {

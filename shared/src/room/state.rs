@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What the facilitator prepares: the session's title, the network's ambition and its two goals.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Setup {
     pub title: String,
@@ -17,6 +18,7 @@ pub struct Setup {
     pub goals: [String; 2],
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Participant {
     pub id: ParticipantId,
@@ -51,6 +53,7 @@ impl Participant {
 }
 
 /// The facilitator's switches for one board.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardControl {
     /// No dot on this board moves while locked.
@@ -72,6 +75,7 @@ impl Default for BoardControl {
     }
 }
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoomState {
     /// How many events this room has applied; the sequence number of the last one.
@@ -80,6 +84,10 @@ pub struct RoomState {
     pub phase: Phase,
     pub timer: Timer,
     pub participants: BTreeMap<ParticipantId, Participant>,
+    /// Participants the facilitator removed, by id: their name then, so the actions they own or
+    /// wrote and their reflection still read as theirs (ids are never reused).
+    #[serde(default)]
+    pub former: BTreeMap<ParticipantId, String>,
     /// The id the next participant to join receives. Ids are never reused within a room.
     pub next_participant: u32,
     pub drives_board: BoardControl,
@@ -112,6 +120,7 @@ impl RoomState {
             phase: Phase::Lobby,
             timer: Timer::new(Phase::Lobby.default_ms()),
             participants: BTreeMap::new(),
+            former: BTreeMap::new(),
             next_participant: 1,
             drives_board: BoardControl::default(),
             pillars_board: BoardControl::default(),
@@ -135,6 +144,14 @@ impl RoomState {
         match board {
             Board::Drives => &mut self.drives_board,
             Board::Pillars => &mut self.pillars_board,
+        }
+    }
+
+    /// The name of a participant, present or removed: what actions and reflections show.
+    pub fn name_of(&self, id: ParticipantId) -> Option<&str> {
+        match self.participants.get(&id) {
+            Some(p) => Some(&p.name),
+            None => self.former.get(&id).map(String::as_str),
         }
     }
 

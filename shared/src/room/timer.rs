@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// No timer runs longer than this; keeps arithmetic far from overflow and typos from absurd values.
 pub const MAX_TIMER_MS: u64 = 4 * 60 * 60 * 1000;
 
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timer {
     /// The step's time box; a reset returns to it.

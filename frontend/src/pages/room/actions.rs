@@ -76,7 +76,7 @@ pub fn Signals() -> impl IntoView {
             <h2>{i18n.t(T::Signals)}</h2>
             <ul>
                 {move || signals.get().into_iter().map(|(drive, names)| view! {
-                    <li data-testid=format!("signal-item-{}", drive.index())><strong>{drive.dutch()}</strong> " · " {names}</li>
+                    <li data-testid=format!("signal-item-{}", drive.index())><strong>{drive.dutch()}</strong> " · " <bdi>{names}</bdi></li>
                 }).collect_view()}
             </ul>
         </section>
@@ -289,11 +289,7 @@ fn ActionItem(
             live.state.with(|s| {
                 let mut names: Vec<String> = owners
                     .iter()
-                    .filter_map(|o| {
-                        s.as_ref()
-                            .and_then(|s| s.participants.get(o))
-                            .map(|p| p.name.clone())
-                    })
+                    .filter_map(|o| s.as_ref().and_then(|s| s.name_of(*o)).map(str::to_owned))
                     .collect();
                 if !other.is_empty() {
                     names.push(other.clone());
@@ -323,7 +319,7 @@ fn ActionItem(
         <li class="action" data-testid=format!("action-{}", id.0)>
             <p class="action-what" data-testid=format!("action-what-{}", id.0)>{action.what.clone()}</p>
             <p class="action-meta">
-                <span class="who" data-testid=format!("action-who-{}", id.0)>{who}</span>
+                <span class="who" data-testid=format!("action-who-{}", id.0)><bdi>{who}</bdi></span>
                 " · "
                 <span class="due" data-testid=format!("action-due-{}", id.0)>{move || due.as_deref().map(|d| long_date(d, i18n.lang())).unwrap_or_else(|| i18n.tr(T::NoDate).to_owned())}</span>
                 {move || answers().map(|a| view! { " · " <span class="tag">{a}</span> })}
@@ -383,10 +379,7 @@ pub fn ReflectionList() -> impl IntoView {
                 .map(|(id, text)| {
                     (
                         id.0,
-                        s.participants
-                            .get(id)
-                            .map(|p| p.name.clone())
-                            .unwrap_or_default(),
+                        s.name_of(*id).map(str::to_owned).unwrap_or_default(),
                         text.clone(),
                     )
                 })
@@ -398,7 +391,7 @@ pub fn ReflectionList() -> impl IntoView {
             <h2>{i18n.t(T::Reflections)}</h2>
             <ul>
                 {move || items.get().into_iter().map(|(id, name, text)| view! {
-                    <li data-testid=format!("reflection-{id}")><strong>{name}</strong> ": " {text}</li>
+                    <li data-testid=format!("reflection-{id}")><strong><bdi>{name}</bdi></strong> ": " {text}</li>
                 }).collect_view()}
             </ul>
         </section>

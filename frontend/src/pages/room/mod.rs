@@ -205,6 +205,5 @@ fn notice_text(notice: &Notice, lang: Lang) -> String {
             format!("{} {}", T::PutBack.get(lang), rejection_text(reason, lang))
         }
         Notice::Offline => T::Disconnected.get(lang).to_owned(),
-        Notice::Unanswered => T::Unanswered.get(lang).to_owned(),
     }
 }

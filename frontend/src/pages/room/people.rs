@@ -143,7 +143,7 @@ pub fn PeopleList() -> impl IntoView {
         view! {
             <li class="person" class:online=online class:leaving=move || seconds_left().is_some() data-testid=format!("person-{}", id.0)>
                 <span class=format!("dot dot-{}", side_class(p.side)) aria-hidden="true">{initial}</span>
-                <span class="person-name">{p.name.clone()}
+                <span class="person-name"><bdi>{p.name.clone()}</bdi>
                     {move || (live.you.get() == Some(id)).then(|| view! { <span class="muted">" (" {i18n.t(T::You)} ")"</span> })}
                 </span>
                 <span class="presence-mark" data-testid=format!("online-{}", id.0) data-online=move || online().to_string()

@@ -122,7 +122,7 @@ fn Joined() -> impl IntoView {
                             {move || names().into_iter().map(|(id, name)| view! {
                                 <li class="person" data-testid=format!("person-{}", id.0)>
                                     <span class=format!("dot dot-{}", side_class(side)) aria-hidden="true">{initial(&name)}</span>
-                                    <span class="person-name">{name}</span>
+                                    <span class="person-name"><bdi>{name}</bdi></span>
                                 </li>
                             }).collect_view()}
                         </ul>

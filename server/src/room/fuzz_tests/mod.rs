@@ -231,7 +231,12 @@ impl World {
                 let phase = self.clients[i].state.as_ref().map(|s| s.phase);
                 let command = random_command(&mut self.rng, actor, phase, self.outcomes);
                 let id = self.next_id;
-                self.inbox.push(RoomMsg::Command { conn, id, command });
+                self.inbox.push(RoomMsg::Command {
+                    conn,
+                    id,
+                    op: None,
+                    command,
+                });
             }
             300..400 if welcomed => {
                 let dot = if self.rng.random_bool(0.5) {

@@ -1,7 +1,9 @@
 //! The room task's routing, driven directly with in-memory queues: no sockets, no clock. Shared
-//! helpers here; `delivery` covers full queues, `resend` covers commands sent twice.
+//! helpers here; `delivery` covers full queues, `resend` covers commands sent twice, `ops` resend
+//! tokens.
 
 mod delivery;
+mod ops;
 mod resend;
 
 use super::*;
@@ -74,6 +76,7 @@ fn command(hub: &mut Hub, c: &Client, id: u64, command: Command) {
         RoomMsg::Command {
             conn: c.conn,
             id,
+            op: None,
             command,
         },
     );

@@ -184,6 +184,7 @@ impl Room {
         self.handle(RoomMsg::Command {
             conn,
             id: 0,
+            op: None,
             command,
         });
         let got = self.drain().remove(&conn).unwrap_or_default();
@@ -289,6 +290,7 @@ pub(super) fn corpus() -> Vec<ClientMsg> {
         .enumerate()
         .map(|(i, command)| ClientMsg::Command {
             id: i as u64,
+            op: None,
             command,
         })
         .collect();

@@ -1,5 +1,5 @@
 //! Hostile input through the server's own path, in process and synchronous: text →
-//! `ClientMsg::decode` → `connection::route` → the room's `Hub`, whose changes are "committed" at
+//! `ClientMsg::decode` → `route::route` → the room's `Hub`, whose changes are "committed" at
 //! once (a store that never fails). Property tests, a few seconds in all:
 //! - arbitrary bytes, JSON-ish text, and valid messages mutated (fields changed, removed, added or
 //!   retagged; huge, negative and fractional numbers, NaN-like tokens, control characters and odd
@@ -16,11 +16,12 @@ mod harness;
 mod mutations;
 mod strategies;
 
-use super::connection::{Route, route};
+use super::route::{Route, route};
 use crate::room::hub::ConnId;
+use crate::room::hub::RoomMsg;
 use harness::{EVERYONE, NOT_THE_FACILITATOR, Room, corpus};
-use koersbord_shared::protocol::{ClientMsg, MAX_FRAME_BYTES, ProtocolError, ServerMsg};
-use koersbord_shared::room::RoomState;
+use koersbord_shared::protocol::{ClientMsg, MAX_FRAME_BYTES, ProtocolError, ServerMsg, Undecoded};
+use koersbord_shared::room::{Rejection, RoomState};
 use mutations::{Input, input};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -31,34 +32,41 @@ use strategies::{any_step, attack};
 /// Feeds one frame from `conn` as its socket would (after the rate budget), and checks what a
 /// refusal must leave alone.
 fn feed(room: &mut Room, conn: ConnId, text: &str) -> Result<(), TestCaseError> {
+    let before = room.state().clone();
     let msg = match ClientMsg::decode(text) {
-        Ok(msg) => msg,
-        Err(ProtocolError::TooLarge { .. }) => {
+        Ok(msg) => match route(msg, conn, room.now) {
+            Route::Room(msg) | Route::Drag(msg) => msg,
+            Route::Reply(reply) => {
+                prop_assert!(
+                    matches!(
+                        *reply,
+                        ServerMsg::Pong { .. }
+                            | ServerMsg::Error {
+                                error: ProtocolError::Malformed { .. }
+                            }
+                    ),
+                    "{reply:?}"
+                );
+                return Ok(());
+            }
+            Route::Nothing => return Ok(()),
+        },
+        Err(Undecoded::Frame(ProtocolError::TooLarge { .. })) => {
             prop_assert!(text.len() > MAX_FRAME_BYTES);
             return Ok(());
         }
-        Err(ProtocolError::Malformed { .. }) => return Ok(()),
+        Err(Undecoded::Frame(ProtocolError::Malformed { .. })) => return Ok(()),
+        // Refused by its id, through the room like every answer to a command.
+        Err(Undecoded::Command { id, reason }) => {
+            prop_assert!(
+                matches!(reason, Rejection::InvalidCommand { .. }),
+                "{reason:?}"
+            );
+            RoomMsg::Undecodable { conn, id, reason }
+        }
         Err(other) => {
             return Err(TestCaseError::fail(format!("decode gave {other:?}")));
         }
-    };
-    let before = room.state().clone();
-    let msg = match route(msg, conn, room.now) {
-        Route::Room(msg) | Route::Drag(msg) => msg,
-        Route::Reply(reply) => {
-            prop_assert!(
-                matches!(
-                    *reply,
-                    ServerMsg::Pong { .. }
-                        | ServerMsg::Error {
-                            error: ProtocolError::Malformed { .. }
-                        }
-                ),
-                "{reply:?}"
-            );
-            return Ok(());
-        }
-        Route::Nothing => return Ok(()),
     };
     let stored = room.handle(msg);
     let told = room.drain();
@@ -149,19 +157,20 @@ proptest! {
 #[test]
 fn the_mutations_reach_every_outcome() {
     let mut rng = StdRng::seed_from_u64(7);
-    let (mut malformed, mut decoded, mut too_large) = (0, 0, 0);
+    let (mut malformed, mut rejected, mut decoded, mut too_large) = (0, 0, 0, 0);
     for base in 0..corpus().len() * 20 {
         let seeds = (0..rng.random_range(1..4)).map(|_| rng.random()).collect();
         let text = Input::Mutated { base, seeds }.render();
         match ClientMsg::decode(&text) {
             Ok(_) => decoded += 1,
-            Err(ProtocolError::Malformed { .. }) => malformed += 1,
-            Err(ProtocolError::TooLarge { .. }) => too_large += 1,
+            Err(Undecoded::Frame(ProtocolError::Malformed { .. })) => malformed += 1,
+            Err(Undecoded::Command { .. }) => rejected += 1,
+            Err(Undecoded::Frame(ProtocolError::TooLarge { .. })) => too_large += 1,
             Err(other) => panic!("{other:?}"),
         }
     }
     assert!(
-        decoded > 50 && malformed > 50 && too_large > 0,
-        "{decoded} {malformed} {too_large}"
+        decoded > 50 && malformed > 50 && rejected > 20 && too_large > 0,
+        "{decoded} {malformed} {rejected} {too_large}"
     );
 }

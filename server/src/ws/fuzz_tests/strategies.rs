@@ -141,7 +141,14 @@ fn own_move() -> impl Strategy<Value = Command> {
 /// A frame a non-facilitator sends: a well-formed command of any kind, a move of their own, or
 /// anything at all.
 pub(super) fn attack() -> impl Strategy<Value = String> {
-    let encode = |(id, command)| ClientMsg::Command { id, command }.encode();
+    let encode = |(id, command)| {
+        ClientMsg::Command {
+            id,
+            op: None,
+            command,
+        }
+        .encode()
+    };
     prop_oneof![
         2 => (any::<u64>(), any_command()).prop_map(encode),
         4 => (any::<u64>(), own_move()).prop_map(encode),

@@ -5,12 +5,18 @@ use crate::domain::{DotRef, ParticipantId};
 use crate::room::{Command, Event, Rejection, RoomState};
 use serde::{Deserialize, Serialize};
 
+mod decode;
+#[cfg(feature = "schema")]
+pub mod schema;
+pub use decode::{MAX_OP_CHARS, Undecoded, is_op};
+
 pub const PROTOCOL_VERSION: u32 = 1;
 
 /// The largest frame either side accepts, in bytes. A full snapshot of a room stays far below it.
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 
 /// Messages from a client. The first must be `Hello`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMsg {
@@ -23,9 +29,12 @@ pub enum ClientMsg {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         participant_key: Option<String>,
     },
-    /// A durable change. `id` is the client's own number, echoed in `ack` or `rejected`.
+    /// A durable change. `id` is the client's own number, echoed in `ack` or `rejected`. `op`, when
+    /// set, makes a resend safe: the room answers a repeated `op` with the first answer.
     Command {
         id: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        op: Option<String>,
         command: Command,
     },
     /// Presence: where the sender is dragging one of their dots now, in board coordinates (0..1).
@@ -45,6 +54,7 @@ pub enum ClientMsg {
 }
 
 /// The role a connection holds, fixed by the capability it presented.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -54,6 +64,7 @@ pub enum Role {
 }
 
 /// How people get into a session; sent to the facilitator and the shared screen only.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invite {
     /// The capability of the participants' join link.
@@ -67,6 +78,7 @@ pub struct Invite {
 }
 
 /// Who is connected right now.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Presence {
     pub participants: Vec<ParticipantId>,
@@ -75,6 +87,7 @@ pub struct Presence {
 }
 
 /// Messages from the server.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
@@ -137,6 +150,7 @@ pub enum ServerMsg {
 }
 
 /// Problems with the conversation rather than with a command.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum ProtocolError {
@@ -174,18 +188,6 @@ impl ProtocolError {
 }
 
 impl ClientMsg {
-    /// Parses one text frame, refusing oversized ones before parsing.
-    pub fn decode(text: &str) -> Result<ClientMsg, ProtocolError> {
-        if text.len() > MAX_FRAME_BYTES {
-            return Err(ProtocolError::TooLarge {
-                max: MAX_FRAME_BYTES,
-            });
-        }
-        serde_json::from_str(text).map_err(|e| ProtocolError::Malformed {
-            detail: e.to_string(),
-        })
-    }
-
     pub fn encode(&self) -> String {
         serde_json::to_string(self).expect("client messages always serialise")
     }
@@ -204,6 +206,7 @@ impl ServerMsg {
 }
 
 /// `POST /api/sessions`: what the facilitator prepares.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreateSession {
     #[serde(default)]
@@ -216,6 +219,7 @@ pub struct CreateSession {
 
 /// The answer to `POST /api/sessions`: the room and its three capabilities. Links put the key in
 /// the URL fragment, so it never reaches a server log or a Referer header.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionCreated {
     pub room: String,
@@ -226,12 +230,14 @@ pub struct SessionCreated {
 }
 
 /// `POST /api/join-code`: a short code typed in the room.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoinCodeLookup {
     pub code: String,
 }
 
 /// The answer to a valid join code: where to go.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoinCodeFound {
     pub room: String,
@@ -244,191 +250,4 @@ pub fn room_link(room: &str, key: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::domain::{Drive, Side, Zone};
-
-    #[test]
-    fn hello_reads_as_documented() {
-        let msg =
-            ClientMsg::decode(r#"{"type":"hello","protocol_version":1,"room":"r1","key":"k"}"#)
-                .unwrap();
-        assert_eq!(
-            msg,
-            ClientMsg::Hello {
-                protocol_version: 1,
-                room: "r1".into(),
-                key: "k".into(),
-                participant_key: None
-            }
-        );
-    }
-
-    #[test]
-    fn commands_are_tagged_by_type() {
-        let msg = ClientMsg::Command {
-            id: 7,
-            command: Command::PlaceDrive {
-                drive: Drive::Impact,
-                zone: Some(Zone::Necessary),
-            },
-        };
-        let json = msg.encode();
-        assert_eq!(
-            json,
-            r#"{"type":"command","id":7,"command":{"type":"place_drive","drive":"impact","zone":"necessary"}}"#
-        );
-        assert_eq!(ClientMsg::decode(&json).unwrap(), msg);
-        let join = ClientMsg::decode(r#"{"type":"command","id":1,"command":{"type":"join","name":"Anna","side":"management"}}"#).unwrap();
-        assert_eq!(
-            join,
-            ClientMsg::Command {
-                id: 1,
-                command: Command::Join {
-                    name: "Anna".into(),
-                    side: Side::Management
-                }
-            }
-        );
-    }
-
-    #[test]
-    fn bad_frames_get_typed_errors() {
-        assert!(matches!(
-            ClientMsg::decode("{"),
-            Err(ProtocolError::Malformed { .. })
-        ));
-        assert!(matches!(
-            ClientMsg::decode(r#"{"type":"teleport"}"#),
-            Err(ProtocolError::Malformed { .. })
-        ));
-        let big = format!(
-            r#"{{"type":"ping","nonce":1,"pad":"{}"}}"#,
-            "x".repeat(MAX_FRAME_BYTES)
-        );
-        assert_eq!(
-            ClientMsg::decode(&big),
-            Err(ProtocolError::TooLarge {
-                max: MAX_FRAME_BYTES
-            })
-        );
-    }
-
-    #[test]
-    fn rejections_carry_a_code() {
-        let msg = ServerMsg::Rejected {
-            id: 3,
-            reason: Rejection::SideFull {
-                side: Side::Network,
-            },
-        };
-        assert_eq!(
-            msg.encode(),
-            r#"{"type":"rejected","id":3,"reason":{"code":"side_full","side":"network"}}"#
-        );
-        assert_eq!(ServerMsg::decode(&msg.encode()).unwrap(), msg);
-    }
-
-    #[test]
-    fn a_snapshot_with_participants_survives_the_wire() {
-        use crate::room::{Participant, RoomState, Setup};
-        let mut state = RoomState::new(Setup::default());
-        let mut p = Participant::new(ParticipantId(3), "Anna".into(), Side::Network);
-        p.drives.insert(Drive::Impact, Zone::Necessary);
-        state.participants.insert(p.id, p);
-        state.phase = crate::Phase::Close;
-        let actor = crate::room::Actor::Facilitator;
-        let cmds = [
-            Command::AddInsight {
-                text: "inzicht".into(),
-                about: None,
-            },
-            Command::AddAction {
-                action: crate::room::ActionDraft {
-                    what: "doen".into(),
-                    owners: vec![ParticipantId(3)],
-                    other_owner: String::new(),
-                    due: None,
-                    answers: None,
-                },
-            },
-        ];
-        for cmd in &cmds {
-            crate::room::handle(&mut state, actor, cmd, 0).unwrap();
-        }
-        crate::room::handle(
-            &mut state,
-            crate::room::Actor::Participant(ParticipantId(3)),
-            &Command::SetReflection {
-                text: "goed".into(),
-            },
-            0,
-        )
-        .unwrap();
-        assert_eq!(
-            (
-                state.insights.len(),
-                state.actions.len(),
-                state.reflections.len()
-            ),
-            (1, 1, 1)
-        );
-        let msg = ServerMsg::Snapshot { state };
-        assert_eq!(ServerMsg::decode(&msg.encode()).unwrap(), msg);
-    }
-
-    #[test]
-    fn fatal_errors_close_the_connection() {
-        assert!(ProtocolError::BadKey.is_fatal());
-        assert!(!ProtocolError::SlowDown.is_fatal());
-        assert!(
-            !ProtocolError::Malformed {
-                detail: String::new()
-            }
-            .is_fatal()
-        );
-    }
-
-    #[test]
-    fn a_full_room_snapshot_fits_in_a_frame() {
-        use crate::domain::{Pillar, Strength, limits};
-        use crate::room::{Participant, RoomState, Setup};
-        let mut state = RoomState::new(Setup {
-            title: "t".repeat(limits::TITLE),
-            ambition: "a".repeat(limits::AMBITION),
-            goals: ["g".repeat(limits::GOAL), "g".repeat(limits::GOAL)],
-        });
-        for i in 0..8 {
-            let mut p = Participant::new(
-                ParticipantId(i),
-                "n".repeat(limits::NAME),
-                Side::ALL[i as usize % 2],
-            );
-            for d in Drive::ALL {
-                p.drives.insert(d, Zone::Necessary);
-            }
-            for pl in Pillar::ALL {
-                p.pillars.insert(pl, Strength::STRONGEST);
-            }
-            state.participants.insert(p.id, p);
-        }
-        let welcome = ServerMsg::Welcome {
-            protocol_version: PROTOCOL_VERSION,
-            room: "r".repeat(16),
-            role: Role::Facilitator,
-            you: None,
-            invite: Some(Invite {
-                join_key: "k".repeat(32),
-                join_code: "ABCDEF".into(),
-                screen_key: Some("s".repeat(32)),
-            }),
-            server_time_ms: u64::MAX,
-            state,
-        };
-        assert!(
-            welcome.encode().len() < MAX_FRAME_BYTES,
-            "snapshot is {} bytes",
-            welcome.encode().len()
-        );
-    }
-}
+mod tests;
