@@ -391,10 +391,20 @@ impl Live {
     }
 }
 
-/// 16 hex digits from the browser's random numbers: unique enough among one person's tabs.
+/// 128 bits from the browser's cryptographic random source, as 32 hex digits. A join's op token
+/// recovers the participant's key for whoever resends it (docs/SECURITY.md), so it must be as
+/// unguessable as a key; `Math.random` only where the page has no `crypto` at all.
 fn random_prefix() -> String {
-    let half = || (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
-    format!("{:08x}{:08x}", half(), half())
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for b in &mut bytes {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Errors after which trying again cannot help.
