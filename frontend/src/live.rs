@@ -368,7 +368,10 @@ impl Live {
 fn is_final(error: &ProtocolError) -> bool {
     matches!(
         error,
-        ProtocolError::VersionMismatch { .. } | ProtocolError::UnknownRoom | ProtocolError::BadKey
+        ProtocolError::VersionMismatch { .. }
+            | ProtocolError::UnknownRoom
+            | ProtocolError::BadKey
+            | ProtocolError::SessionDeleted
     )
 }
 

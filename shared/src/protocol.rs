@@ -157,6 +157,10 @@ pub enum ProtocolError {
     /// Too many connections to this session, or from this network address.
     #[error("too many connections: close another tab or device first")]
     TooManyConnections,
+    /// The facilitator deleted the session (or it outlived the retention time): everything it
+    /// held is gone, so reconnecting is pointless.
+    #[error("this session was deleted")]
+    SessionDeleted,
 }
 
 impl ProtocolError {
@@ -376,6 +380,14 @@ mod tests {
     #[test]
     fn fatal_errors_close_the_connection() {
         assert!(ProtocolError::BadKey.is_fatal());
+        assert!(ProtocolError::SessionDeleted.is_fatal());
+        assert_eq!(
+            ServerMsg::Error {
+                error: ProtocolError::SessionDeleted
+            }
+            .encode(),
+            r#"{"type":"error","error":{"code":"session_deleted"}}"#
+        );
         assert!(!ProtocolError::SlowDown.is_fatal());
         assert!(
             !ProtocolError::Malformed {

@@ -258,6 +258,7 @@ texts! {
     ErrInvalidDate => "Kies een bestaande datum.", "Choose a real date.";
     ErrVersion => "Er is een nieuwe versie. Laad de pagina opnieuw.", "There is a new version. Please reload the page.";
     ErrUnknownRoom => "Deze sessie bestaat niet (meer).", "This session does not exist (any more).";
+    ErrSessionDeleted => "Deze sessie bestaat niet meer: ze is verwijderd.", "This session no longer exists: it was deleted.";
     ErrBadKey => "Deze link hoort niet bij deze sessie.", "This link does not belong to this session.";
     ErrSlowDown => "Even rustig aan: te veel berichten tegelijk.", "Slow down: too many messages at once.";
     ErrShuttingDown => "De server start opnieuw op. Even geduld…", "The server is restarting. One moment…";
@@ -370,6 +371,7 @@ pub fn protocol_error_text(error: &ProtocolError, lang: Lang) -> &'static str {
         ProtocolError::SlowDown => T::ErrSlowDown,
         ProtocolError::ShuttingDown => T::ErrShuttingDown,
         ProtocolError::TooManyConnections => T::ErrTooManyConnections,
+        ProtocolError::SessionDeleted => T::ErrSessionDeleted,
         ProtocolError::HelloFirst
         | ProtocolError::Malformed { .. }
         | ProtocolError::TooLarge { .. }

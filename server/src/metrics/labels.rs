@@ -63,7 +63,7 @@ pub(crate) const OUTCOMES: [&str; 2] = ["ack", "rejected"];
 /// Every code a refusal goes out with: the room's rejections, the socket's errors, the API's
 /// errors, and the WebSocket upgrade's `origin_not_allowed` (a 403 without a body, but the first
 /// thing to look for when a proxy rewrites the Host header).
-pub(crate) const REFUSAL_CODES: [&str; 30] = [
+pub(crate) const REFUSAL_CODES: [&str; 32] = [
     // Rejection
     "not_allowed",
     "already_joined",
@@ -92,8 +92,10 @@ pub(crate) const REFUSAL_CODES: [&str; 30] = [
     "too_slow",
     "shutting_down",
     "too_many_connections",
+    "session_deleted",
     // The HTTP API and the upgrade
     "unknown_code",
+    "missing_key",
     "not_found",
     "server_error",
     "origin_not_allowed",
@@ -132,6 +134,7 @@ pub(crate) fn protocol_code(error: &ProtocolError) -> &'static str {
         ProtocolError::TooSlow => "too_slow",
         ProtocolError::ShuttingDown => "shutting_down",
         ProtocolError::TooManyConnections => "too_many_connections",
+        ProtocolError::SessionDeleted => "session_deleted",
     }
 }
 
@@ -262,6 +265,7 @@ mod tests {
             ProtocolError::Malformed { detail: "x".into() },
             ProtocolError::TooLarge { max: 1 },
             ProtocolError::TooManyConnections,
+            ProtocolError::SessionDeleted,
         ];
         for e in &errors {
             assert_eq!(protocol_code(e), tag(e, "code"));
