@@ -7,8 +7,10 @@ mod crash;
 mod export;
 mod i18n;
 mod live;
+mod my_sessions;
 mod pages;
 mod route;
+mod session_api;
 mod storage;
 mod ui;
 

@@ -240,6 +240,27 @@ texts! {
     Boards => "De borden", "The boards";
     Goals => "Doelen", "Goals";
 
+    // The facilitator's sessions: Mijn sessies, delete, copy, how long kept
+    MySessions => "Mijn sessies", "My sessions";
+    MySessionsIntro => "Sessies die je in deze browser hebt gemaakt of geleid. Deze lijst staat alleen hier, niet op de server. Je begeleiderslink is de sleutel: open hem op een ander apparaat en je leidt daar dezelfde sessie.",
+        "Sessions you created or led in this browser. This list lives only here, not on the server. Your facilitator link is the key: open it on another device and you lead the same session there.";
+    UntitledSession => "Sessie zonder titel", "Untitled session";
+    LastOpened => "Laatst geopend", "Last opened";
+    StepReached => "Stap", "Step";
+    ParticipantsCount => "deelnemers", "participants";
+    Lead => "Leiden", "Lead";
+    ForgetSession => "Uit deze lijst halen", "Remove from this list";
+    DeleteSession => "Sessie verwijderen…", "Delete session…";
+    DeleteAsk => "Definitief verwijderen:", "Delete for good:";
+    DeleteExplain => "Alles gaat weg: namen, stippen, inzichten, acties en reflecties, en alle links en de code. Wie nu verbonden is, ziet dat de sessie weg is. Dit kan niet ongedaan worden.",
+        "Everything goes: names, dots, insights, actions and reflections, and every link and the code. Whoever is connected now sees that the session is gone. This cannot be undone.";
+    DeleteConfirm => "Ja, verwijder alles", "Yes, delete everything";
+    CopySession => "Nieuwe sessie met dezelfde ambitie", "New session with the same ambition";
+    KeptUntil => "Deze sessie wordt bewaard tot", "This session is kept until";
+    KeptWhy => "Daarna verwijdert de server haar vanzelf, met alles erin. Elke wijziging schuift die datum op.",
+        "After that the server deletes it by itself, with everything in it. Every change moves that date on.";
+    KeptForever => "Deze server bewaart sessies tot de begeleider ze verwijdert.", "This server keeps sessions until the facilitator deletes them.";
+
     // Rejections and errors
     ErrNotAllowed => "Dat mag alleen de begeleider.", "Only the facilitator can do that.";
     ErrAlreadyJoined => "Je doet al mee.", "You have already joined.";

@@ -1,2 +1,4 @@
+pub mod my_sessions;
 pub mod room;
+pub mod session_actions;
 pub mod start;

@@ -9,6 +9,8 @@ use crate::boards::{drives::DrivesBoard, pillars::PillarsBoard};
 use crate::export;
 use crate::i18n::{T, use_i18n};
 use crate::live::use_live;
+use crate::my_sessions::HARVEST_FLAG;
+use crate::pages::session_actions::{copy_session, delete_session, kept_until};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -94,6 +96,7 @@ pub fn Harvest() -> impl IntoView {
             <ActionsPanelReadOnly/>
             <InsightCards/>
             <ReflectionList/>
+            <SessionCare/>
             <section class="harvest-boards">
                 <h2>{i18n.t(T::Boards)}</h2>
                 // A picture of both boards as they ended: shown, not touched.
@@ -103,6 +106,39 @@ pub fn Harvest() -> impl IntoView {
                 </div>
             </section>
         </article>
+    }
+}
+
+/// Whether the link asked to open on the harvest (`#k=...&oogst`, from Mijn sessies).
+pub fn asked_for() -> bool {
+    window().location().hash().is_ok_and(|h| {
+        h.trim_start_matches('#')
+            .split('&')
+            .any(|p| p == HARVEST_FLAG)
+    })
+}
+
+/// How long the session is kept, and for the facilitator: a copy, or deleting it.
+#[component]
+fn SessionCare() -> impl IntoView {
+    let live = use_live();
+    let (room, key) = (live.room.get_value(), live.key.get_value());
+    let setup = Signal::derive(move || live.with_state(|s| s.setup.clone()));
+    let title = Signal::derive(move || setup.with(|s| s.title.clone()));
+    // Only the facilitator's key may copy or delete; others see how long it is kept.
+    let tools = untrack(|| live.is_facilitator()).then(|| {
+        view! {
+            <div class="row no-print">
+                {copy_session(setup)}
+                {delete_session(room.clone(), key.clone(), title, || {})}
+            </div>
+        }
+    });
+    view! {
+        <section class="session-care" data-testid="session-care">
+            {kept_until(room.clone(), key.clone())}
+            {tools}
+        </section>
     }
 }
 

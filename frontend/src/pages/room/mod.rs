@@ -29,7 +29,7 @@ pub struct Now(pub RwSignal<f64>);
 pub fn RoomPage(room: String, key: String) -> impl IntoView {
     let live = Live::connect(room, key);
     provide_context(live);
-    provide_context(harvest::HarvestOpen(RwSignal::new(false)));
+    provide_context(harvest::HarvestOpen(RwSignal::new(harvest::asked_for())));
     let now = Now(RwSignal::new(live.server_now()));
     provide_context(now);
     let ticker = gloo_timers::callback::Interval::new(250, move || now.0.set(live.server_now()));
