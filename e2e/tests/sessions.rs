@@ -184,3 +184,48 @@ fn a_session_deleted_with_everyone_connected_is_gone_on_every_screen() -> Result
         Ok(())
     })
 }
+
+#[test]
+fn the_privacy_page_names_the_organisation_its_contact_and_the_retention_in_both_languages()
+-> Result<()> {
+    let options = koersbord_e2e::ServerOptions {
+        args: [
+            "--org-name",
+            "Zorggroep Voorbeeld",
+            "--privacy-contact",
+            "privacy@voorbeeld.nl",
+            "--retention-days",
+            "90",
+        ]
+        .map(String::from)
+        .to_vec(),
+        ..Default::default()
+    };
+    koersbord_e2e::run_with("privacy_page", options, |h| async move {
+        let f = h.browser("laptop", LAPTOP).await?;
+        f.goto("/").await?;
+        click(&f, &tid("privacy-link")).await?;
+        f.wait_for_text(&tid("privacy-org"), "Zorggroep Voorbeeld")
+            .await?;
+        f.wait_for_text(&tid("privacy-contact"), "privacy@voorbeeld.nl")
+            .await?;
+        f.wait_for_text(&tid("privacy-days"), "90").await?;
+        let body = f.body_text().await?;
+        ensure!(body.contains("Geen accounts"), "{body}");
+        f.screenshot("privacy-1366x768").await?;
+        click(&f, &tid("lang-switch")).await?;
+        f.wait_for_text(&tid("privacy"), "No accounts").await?;
+        let phone = h.browser("phone", Viewport::PHONE).await?;
+        phone.goto("/privacy").await?;
+        phone.wait_for_text(&tid("privacy-days"), "90").await?;
+        let wide = phone
+            .js("return document.documentElement.scrollWidth")
+            .await?;
+        ensure!(
+            wide == serde_json::json!(390),
+            "wider than the phone: {wide}"
+        );
+        phone.screenshot("privacy-390x844").await?;
+        Ok(())
+    })
+}

@@ -3,7 +3,7 @@
 
 use crate::i18n::T;
 use gloo_net::http::Request;
-use koersbord_shared::sessions::SessionKept;
+use koersbord_shared::sessions::{ServerInfo, SessionKept};
 
 fn bearer(key: &str) -> String {
     format!("Bearer {key}")
@@ -30,6 +30,15 @@ pub async fn session_kept(room: &str, key: &str) -> Option<SessionKept> {
         .send()
         .await
         .ok()?;
+    if response.status() != 200 {
+        return None;
+    }
+    response.json().await.ok()
+}
+
+/// How this server keeps data (`--retention-days`, `--org-name`, `--privacy-contact`).
+pub async fn server_info() -> Option<ServerInfo> {
+    let response = Request::get("/api/info").send().await.ok()?;
     if response.status() != 200 {
         return None;
     }

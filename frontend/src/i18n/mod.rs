@@ -259,9 +259,30 @@ texts! {
     KeptUntil => "Deze sessie wordt bewaard tot", "This session is kept until";
     KeptWhy => "Daarna verwijdert de server haar vanzelf, met alles erin. Elke wijziging schuift die datum op.",
         "After that the server deletes it by itself, with everything in it. Every change moves that date on.";
+    PrivacyForever => "Deze server bewaart sessies tot ze verwijderd worden.", "This server keeps sessions until they are deleted.";
     KeptForever => "Deze server bewaart sessies tot de begeleider ze verwijdert.", "This server keeps sessions until the facilitator deletes them.";
 
-    // Rejections and errors
+    // The privacy page: for the organisation to adapt (its name and contact are settings)
+    Privacy => "Privacy", "Privacy";
+    PrivacyIntro => "Koersbord bewaart alleen wat nodig is om het gesprek te voeren en de oogst vast te leggen. Het draait op de eigen server van",
+        "Koersbord keeps only what it needs to hold the conversation and record the harvest. It runs on the own server of";
+    PrivacyTheOrg => "de organisatie die deze sessies houdt", "the organisation that holds these sessions";
+    PrivacyStoredH => "Wat wordt bewaard", "What is stored";
+    PrivacyStored => "Per sessie: de titel, de ambitie en de doelen; de namen zoals deelnemers ze intikten en hun kant; waar ieder zijn stippen zette; de inzichten, acties en terugblikken; en wanneer er iets veranderde. Geen accounts, geen wachtwoorden, geen e-mailadressen, geen IP-adressen en geen tracking of cookies.",
+        "Per session: the title, ambition and goals; names as participants typed them and their side; where each put their dots; the insights, actions and reflections; and when something changed. No accounts, no passwords, no e-mail addresses, no IP addresses and no tracking or cookies.";
+    PrivacyLocalH => "In je eigen browser", "In your own browser";
+    PrivacyLocal => "De browser onthoudt (localStorage, niet op de server): je taalkeuze, of het geluid uit staat, je persoonlijke sleutel om na herladen dezelfde deelnemer te blijven, en voor begeleiders de lijst Mijn sessies met hun links.",
+        "The browser remembers (localStorage, not on the server): your language, whether sound is off, your personal key to stay the same participant after a reload, and for facilitators the list My sessions with its links.";
+    PrivacyWhoH => "Wie het kan zien", "Who can see it";
+    PrivacyWho => "Alleen wie een link van de sessie heeft. De begeleider ziet alles; deelnemers zien namen, stippen zodra ze getoond worden, inzichten en acties; het gedeelde scherm wat in de zaal te zien is. Wie de begeleiderslink heeft, is de begeleider: geef hem niet door.",
+        "Only whoever holds a link to the session. The facilitator sees everything; participants see names, dots once shown, insights and actions; the shared screen what the room sees. Whoever holds the facilitator link is the facilitator: do not pass it on.";
+    PrivacyHowLongH => "Hoe lang", "How long";
+    PrivacyDays => "Een sessie wordt automatisch verwijderd dit aantal dagen na de laatste wijziging:", "A session is deleted automatically this many days after its last change:";
+    PrivacyRemoveH => "Laten verwijderen", "Having it removed";
+    PrivacyRemove => "De begeleider kan een sessie op elk moment helemaal verwijderen, met alle namen en teksten. Wil je dat als deelnemer, vraag het de begeleider of neem contact op:",
+        "The facilitator can delete a session completely at any time, with every name and text. If you want that as a participant, ask the facilitator or contact:";
+
+
     ErrNotAllowed => "Dat mag alleen de begeleider.", "Only the facilitator can do that.";
     ErrAlreadyJoined => "Je doet al mee.", "You have already joined.";
     ErrNotJoined => "Doe eerst mee met je naam.", "Join with your name first.";

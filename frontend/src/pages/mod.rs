@@ -1,4 +1,5 @@
 pub mod my_sessions;
+pub mod privacy;
 pub mod room;
 pub mod session_actions;
 pub mod start;

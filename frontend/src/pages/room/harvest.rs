@@ -97,6 +97,7 @@ pub fn Harvest() -> impl IntoView {
             <InsightCards/>
             <ReflectionList/>
             <SessionCare/>
+            {crate::ui::footer()}
             <section class="harvest-boards">
                 <h2>{i18n.t(T::Boards)}</h2>
                 // A picture of both boards as they ended: shown, not touched.
