@@ -262,6 +262,16 @@ texts! {
     PrivacyForever => "Deze server bewaart sessies tot ze verwijderd worden.", "This server keeps sessions until they are deleted.";
     KeptForever => "Deze server bewaart sessies tot de begeleider ze verwijdert.", "This server keeps sessions until the facilitator deletes them.";
 
+    // The invitation to print and the facilitator's own links
+    Invitation => "Uitnodiging", "Invitation";
+    InvitationHow => "Je bent uitgenodigd voor een gesprek tussen het leernetwerk en het management, op één gedeeld bord. Neem een telefoon, tablet of laptop mee. Scan de QR-code of open de link, of tik op de startpagina de code in. Vul je naam in en kies je kant; meer is er niet nodig, geen account.",
+        "You are invited to a conversation between the learning network and management, on one shared board. Bring a phone, tablet or laptop. Scan the QR code or open the link, or type the code on the start page. Enter your name and choose your side; nothing more is needed, no account.";
+    PlannedDate => "Datum", "Date";
+    PlannedTime => "Tijd", "Time";
+    SecretLinksButton => "Mijn links", "My links";
+    SecretLinks => "Geheim: alleen voor de begeleider. Wie deze links heeft, leidt de sessie of ziet het gedeelde scherm.",
+        "Secret: for the facilitator only. Whoever holds these links leads the session or sees the shared screen.";
+
     // The privacy page: for the organisation to adapt (its name and contact are settings)
     Privacy => "Privacy", "Privacy";
     PrivacyIntro => "Koersbord bewaart alleen wat nodig is om het gesprek te voeren en de oogst vast te leggen. Het draait op de eigen server van",
@@ -298,6 +308,7 @@ texts! {
     ErrTooMany => "Er zijn er al zoveel als er passen.", "There are already as many as fit.";
     ErrNoOwner => "Kies wie deze actie oppakt.", "Choose who takes this action on.";
     ErrInvalidDate => "Kies een bestaande datum.", "Choose a real date.";
+    ErrInvalidTime => "Kies een tijd als 09:30.", "Choose a time like 09:30.";
     ErrVersion => "Er is een nieuwe versie. Laad de pagina opnieuw.", "There is a new version. Please reload the page.";
     ErrUnknownRoom => "Deze sessie bestaat niet (meer).", "This session does not exist (any more).";
     ErrSessionDeleted => "Deze sessie bestaat niet meer: ze is verwijderd.", "This session no longer exists: it was deleted.";
@@ -392,6 +403,7 @@ pub fn rejection_text(reason: &Rejection, lang: Lang) -> String {
         Rejection::TooMany => T::ErrTooMany,
         Rejection::NoOwner => T::ErrNoOwner,
         Rejection::InvalidDate => T::ErrInvalidDate,
+        Rejection::InvalidTime => T::ErrInvalidTime,
     };
     key.get(lang).to_owned()
 }

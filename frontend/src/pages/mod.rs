@@ -1,3 +1,4 @@
+pub mod invitation;
 pub mod my_sessions;
 pub mod privacy;
 pub mod room;

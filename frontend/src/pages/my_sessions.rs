@@ -4,6 +4,7 @@
 
 use crate::i18n::{I18n, T, long_date, phase_name, use_i18n};
 use crate::my_sessions::{self, Remembered};
+use crate::pages::invitation::{INVITATION_FLAG, LINKS_FLAG};
 use crate::pages::session_actions::delete_session;
 use crate::session_api::iso_date;
 use leptos::prelude::*;
@@ -70,6 +71,8 @@ fn entry(i18n: I18n, e: Remembered, list: RwSignal<Vec<Remembered>>) -> impl Int
                     <a class="button secondary" data-testid="my-session-screen" href=href target="_blank">{i18n.t(T::SharedScreen)}</a>
                 })}
                 <a class="button secondary" data-testid="my-session-harvest" href=e.harvest_link()>{i18n.t(T::Harvest)}</a>
+                <a class="button secondary" data-testid="my-session-invitation" href=format!("{}&{}", e.lead_link(), INVITATION_FLAG)>{i18n.t(T::Invitation)}</a>
+                <a class="button secondary" data-testid="my-session-links" href=format!("{}&{}", e.lead_link(), LINKS_FLAG)>{i18n.t(T::SecretLinksButton)}</a>
                 <button class="link-button" data-testid="my-session-forget" on:click=move |_| drop_entry(&forget_room)>
                     {i18n.t(T::ForgetSession)}
                 </button>

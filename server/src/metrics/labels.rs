@@ -9,7 +9,7 @@ use koersbord_shared::protocol::ProtocolError;
 use koersbord_shared::room::{Actor, Command, Rejection};
 
 /// Every command's `type`, as the protocol spells it.
-pub(crate) const COMMAND_TYPES: [&str; 20] = [
+pub(crate) const COMMAND_TYPES: [&str; 21] = [
     "join",
     "remove_participant",
     "edit_setup",
@@ -30,6 +30,7 @@ pub(crate) const COMMAND_TYPES: [&str; 20] = [
     "edit_action",
     "remove_action",
     "set_reflection",
+    "set_planned",
 ];
 
 pub(crate) fn command_type(command: &Command) -> &'static str {
@@ -54,6 +55,7 @@ pub(crate) fn command_type(command: &Command) -> &'static str {
         Command::EditAction { .. } => "edit_action",
         Command::RemoveAction { .. } => "remove_action",
         Command::SetReflection { .. } => "set_reflection",
+        Command::SetPlanned { .. } => "set_planned",
     }
 }
 
@@ -63,7 +65,7 @@ pub(crate) const OUTCOMES: [&str; 2] = ["ack", "rejected"];
 /// Every code a refusal goes out with: the room's rejections, the socket's errors, the API's
 /// errors, and the WebSocket upgrade's `origin_not_allowed` (a 403 without a body, but the first
 /// thing to look for when a proxy rewrites the Host header).
-pub(crate) const REFUSAL_CODES: [&str; 32] = [
+pub(crate) const REFUSAL_CODES: [&str; 33] = [
     // Rejection
     "not_allowed",
     "already_joined",
@@ -81,6 +83,7 @@ pub(crate) const REFUSAL_CODES: [&str; 32] = [
     "too_many",
     "no_owner",
     "invalid_date",
+    "invalid_time",
     // ProtocolError
     "version_mismatch",
     "unknown_room",
@@ -119,6 +122,7 @@ pub(crate) fn rejection_code(rejection: &Rejection) -> &'static str {
         Rejection::TooMany => "too_many",
         Rejection::NoOwner => "no_owner",
         Rejection::InvalidDate => "invalid_date",
+        Rejection::InvalidTime => "invalid_time",
     }
 }
 
@@ -252,6 +256,7 @@ mod tests {
                 board: Board::Drives,
             },
             Rejection::InvalidDate,
+            Rejection::InvalidTime,
         ];
         for r in &rejections {
             assert_eq!(rejection_code(r), tag(r, "code"));

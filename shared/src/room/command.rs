@@ -1,6 +1,7 @@
 //! Who may ask the room for what.
 
 use super::outcomes::{ActionDraft, ActionId, InsightId, Need};
+use super::planned::Planned;
 use crate::domain::{Board, Drive, ParticipantId, Phase, Pillar, Side, Strength, Zone};
 use serde::{Deserialize, Serialize};
 
@@ -93,5 +94,9 @@ pub enum Command {
     /// A participant's closing words on the session; empty text takes them back.
     SetReflection {
         text: String,
+    },
+    /// When the session is planned, for the invitation; `None` clears it. Facilitator only.
+    SetPlanned {
+        planned: Option<Planned>,
     },
 }

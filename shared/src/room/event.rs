@@ -1,6 +1,7 @@
 //! What happened in a room. Events are the only way its state changes, on the server and in clients.
 
 use super::outcomes::{Action, ActionId, Insight, InsightId};
+use super::planned::Planned;
 use super::state::{Participant, RoomState, Setup};
 use super::timer::Timer;
 use crate::domain::{Board, Drive, ParticipantId, Phase, Pillar, Strength, Zone};
@@ -17,6 +18,10 @@ pub enum Event {
     },
     SetupEdited {
         setup: Setup,
+    },
+    /// The facilitator set (or cleared) when the session is planned.
+    PlannedSet {
+        planned: Option<Planned>,
     },
     /// A new step; its timer starts over, paused at the step's time box.
     PhaseChanged {
@@ -88,6 +93,7 @@ impl Event {
                 state.participants.remove(id);
             }
             Event::SetupEdited { setup } => state.setup = setup.clone(),
+            Event::PlannedSet { planned } => state.planned = planned.clone(),
             Event::PhaseChanged { phase, timer } => {
                 state.phase = *phase;
                 state.timer = *timer;

@@ -6,6 +6,7 @@ pub mod audit;
 mod command;
 mod event;
 mod outcomes;
+mod planned;
 mod rejection;
 mod state;
 mod text;
@@ -17,6 +18,7 @@ pub use event::Event;
 pub use outcomes::{
     Action, ActionDraft, ActionId, Insight, InsightId, MAX_ACTIONS, MAX_INSIGHTS, Need, is_date,
 };
+pub use planned::{Planned, is_time};
 pub use rejection::{Rejection, TextField};
 pub use state::{BoardControl, Participant, RoomState, Setup};
 pub use timer::{MAX_TIMER_MS, Timer};
@@ -139,6 +141,7 @@ fn decide_facilitator(
         C::PauseTimer => timer(state.timer.paused(now_ms)),
         C::AdjustTimer { delta_ms } => timer(state.timer.adjusted(*delta_ms, now_ms)),
         C::ResetTimer => timer(state.timer.reset()),
+        C::SetPlanned { planned } => planned::decide(state, planned)?,
         C::SetLocked { board, locked } => {
             changed(Some(state.board(*board).locked), Some(*locked), || {
                 Event::LockChanged {

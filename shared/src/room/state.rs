@@ -1,6 +1,7 @@
 //! What a room holds. Clients receive it as a snapshot and keep it current by applying events.
 
 use super::outcomes::{Action, ActionId, Insight, InsightId};
+use super::planned::Planned;
 use super::timer::Timer;
 use crate::domain::{
     Board, Drive, MAX_PER_SIDE, ParticipantId, Phase, Pillar, Side, Strength, Zone,
@@ -90,6 +91,9 @@ pub struct RoomState {
     /// Each participant's closing words, by participant.
     #[serde(default)]
     pub reflections: BTreeMap<ParticipantId, String>,
+    /// When the session is planned, if the facilitator said (for the invitation).
+    #[serde(default)]
+    pub planned: Option<Planned>,
     #[serde(default = "first_id")]
     pub next_insight: u32,
     #[serde(default = "first_id")]
@@ -114,6 +118,7 @@ impl RoomState {
             insights: BTreeMap::new(),
             actions: BTreeMap::new(),
             reflections: BTreeMap::new(),
+            planned: None,
             next_insight: 1,
             next_action: 1,
         }

@@ -54,6 +54,11 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
         if role == Role::Participant && live.you.get().is_none() {
             return view! { <main class="page narrow"><people::JoinForm/></main> }.into_any();
         }
+        if role == Role::Facilitator
+            && let Some(flag) = crate::pages::invitation::asked_for()
+        {
+            return crate::pages::invitation::page(flag);
+        }
         if role == Role::Screen {
             return view! {
                 <div class="room-body"><main class="stage"><screen::ScreenStage/></main></div>
