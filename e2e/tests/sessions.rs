@@ -229,3 +229,36 @@ fn the_privacy_page_names_the_organisation_its_contact_and_the_retention_in_both
         Ok(())
     })
 }
+
+#[test]
+fn after_the_close_a_participant_takes_out_their_name_and_everyone_sees_it_go() -> Result<()> {
+    run("anonymise_after_the_close", |h| async move {
+        let s = h.create_session("Afronding", "Samen", ["", ""]).await?;
+        let f = h.browser("facilitator", LAPTOP).await?;
+        f.goto(&room_link(&s.room, &s.facilitator_key)).await?;
+        let phone = h.browser("phone", Viewport::PHONE).await?;
+        join(
+            &phone,
+            &room_link(&s.room, &s.join_key),
+            "Annemarie",
+            "network",
+        )
+        .await?;
+        f.wait_for_text("li.person", "Annemarie").await?;
+        let steps = ["ambition", "drives", "pillars", "actions", "close"];
+        koersbord_e2e::page::advance(&f, &[&f, &phone], &steps).await?;
+        click(&phone, &tid("open-harvest")).await?;
+        click(&phone, &tid("anonymise")).await?;
+        click(&phone, &tid("anonymise-confirm")).await?;
+        wait_until(
+            "the name to go on the facilitator's screen",
+            koersbord_e2e::TIMEOUT,
+            || async { Ok(!f.body_text().await?.contains("Annemarie")) },
+        )
+        .await?;
+        f.wait_for_text("li.person", "—").await?;
+        ensure!(!phone.body_text().await?.contains("Annemarie"));
+        phone.screenshot("anonymised-390x844").await?;
+        Ok(())
+    })
+}

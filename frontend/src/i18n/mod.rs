@@ -272,6 +272,11 @@ texts! {
     SecretLinks => "Geheim: alleen voor de begeleider. Wie deze links heeft, leidt de sessie of ziet het gedeelde scherm.",
         "Secret: for the facilitator only. Whoever holds these links leads the session or sees the shared screen.";
 
+    AnonymiseMe => "Mijn naam en terugblik weghalen", "Remove my name and reflection";
+    AnonymiseExplain => "Je naam wordt overal vervangen door een streepje en je terugblik verdwijnt. Je stippen blijven meetellen, zonder naam. Dit kan niet ongedaan worden.",
+        "Your name is replaced by a dash everywhere and your reflection goes. Your dots still count, without a name. This cannot be undone.";
+    AnonymiseConfirm => "Ja, haal weg", "Yes, remove";
+
     // The privacy page: for the organisation to adapt (its name and contact are settings)
     Privacy => "Privacy", "Privacy";
     PrivacyIntro => "Koersbord bewaart alleen wat nodig is om het gesprek te voeren en de oogst vast te leggen. Het draait op de eigen server van",

@@ -9,7 +9,7 @@ use koersbord_shared::protocol::ProtocolError;
 use koersbord_shared::room::{Actor, Command, Rejection};
 
 /// Every command's `type`, as the protocol spells it.
-pub(crate) const COMMAND_TYPES: [&str; 21] = [
+pub(crate) const COMMAND_TYPES: [&str; 22] = [
     "join",
     "remove_participant",
     "edit_setup",
@@ -31,6 +31,7 @@ pub(crate) const COMMAND_TYPES: [&str; 21] = [
     "remove_action",
     "set_reflection",
     "set_planned",
+    "anonymise",
 ];
 
 pub(crate) fn command_type(command: &Command) -> &'static str {
@@ -56,6 +57,7 @@ pub(crate) fn command_type(command: &Command) -> &'static str {
         Command::RemoveAction { .. } => "remove_action",
         Command::SetReflection { .. } => "set_reflection",
         Command::SetPlanned { .. } => "set_planned",
+        Command::Anonymise => "anonymise",
     }
 }
 

@@ -95,6 +95,9 @@ pub enum Command {
     SetReflection {
         text: String,
     },
+    /// After the close, a participant takes their own name and reflection out of the session;
+    /// their dots stay, counted under a name that is no one's.
+    Anonymise,
     /// When the session is planned, for the invitation; `None` clears it. Facilitator only.
     SetPlanned {
         planned: Option<Planned>,

@@ -19,6 +19,10 @@ pub enum Event {
     SetupEdited {
         setup: Setup,
     },
+    /// A participant's name became `ANONYMOUS_NAME` and their reflection went.
+    ParticipantAnonymised {
+        id: ParticipantId,
+    },
     /// The facilitator set (or cleared) when the session is planned.
     PlannedSet {
         planned: Option<Planned>,
@@ -94,6 +98,7 @@ impl Event {
             }
             Event::SetupEdited { setup } => state.setup = setup.clone(),
             Event::PlannedSet { planned } => state.planned = planned.clone(),
+            Event::ParticipantAnonymised { id } => super::anonymise::apply(state, *id),
             Event::PhaseChanged { phase, timer } => {
                 state.phase = *phase;
                 state.timer = *timer;

@@ -2,6 +2,7 @@
 //! command causes or a typed rejection; [`Event::apply_to`] folds an event into the state. No I/O,
 //! no clock of its own: the caller passes the server's time.
 
+mod anonymise;
 pub mod audit;
 mod command;
 mod event;
@@ -13,6 +14,7 @@ mod text;
 mod timer;
 mod view;
 
+pub use anonymise::ANONYMOUS_NAME;
 pub use command::{Actor, Command};
 pub use event::Event;
 pub use outcomes::{
@@ -74,6 +76,7 @@ pub fn decide(
                 strength: *strength,
             }))
         }
+        C::Anonymise => anonymise::decide(state, actor),
         C::AddInsight { .. }
         | C::EditInsight { .. }
         | C::RemoveInsight { .. }
@@ -167,6 +170,7 @@ fn decide_facilitator(
         }
         // Routed in `decide` before it gets here.
         C::Join { .. }
+        | C::Anonymise
         | C::PlaceDrive { .. }
         | C::PlacePillar { .. }
         | C::AddInsight { .. }

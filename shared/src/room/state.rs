@@ -28,6 +28,9 @@ pub struct Participant {
     /// How strong this participant rates each pillar; a missing pillar is still in the tray.
     #[serde(default)]
     pub pillars: BTreeMap<Pillar, Strength>,
+    /// They took their name out after the close (`anonymise`); `name` is then `ANONYMOUS_NAME`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub anonymous: bool,
 }
 
 impl Participant {
@@ -38,6 +41,7 @@ impl Participant {
             side,
             drives: BTreeMap::new(),
             pillars: BTreeMap::new(),
+            anonymous: false,
         }
     }
 

@@ -11,6 +11,8 @@ use crate::i18n::{T, use_i18n};
 use crate::live::use_live;
 use crate::my_sessions::HARVEST_FLAG;
 use crate::pages::session_actions::{copy_session, delete_session, kept_until};
+use koersbord_shared::Phase;
+use koersbord_shared::room::Command;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -139,7 +141,43 @@ fn SessionCare() -> impl IntoView {
         <section class="session-care" data-testid="session-care">
             {kept_until(room.clone(), key.clone())}
             {tools}
+            {withdraw()}
         </section>
+    }
+}
+
+/// A participant takes their name and reflection out, after the close (asked twice).
+fn withdraw() -> impl IntoView {
+    let live = use_live();
+    let i18n = use_i18n();
+    let asking = RwSignal::new(false);
+    let shown = move || {
+        live.you.get().is_some()
+            && live.with_state(|s| {
+                s.phase == Phase::Close
+                    && live
+                        .you
+                        .get()
+                        .is_some_and(|me| s.participants.get(&me).is_some_and(|p| !p.anonymous))
+            })
+    };
+    let confirm = move |_| {
+        let _ = live.command(Command::Anonymise);
+        asking.set(false);
+    };
+    view! {
+        <div class="no-print" hidden=move || !shown()>
+            <button class="secondary" data-testid="anonymise" hidden=move || asking.get() on:click=move |_| asking.set(true)>
+                {i18n.t(T::AnonymiseMe)}
+            </button>
+            <div class="confirm-delete" hidden=move || !asking.get()>
+                <p>{i18n.t(T::AnonymiseExplain)}</p>
+                <div class="row">
+                    <button class="danger-solid" data-testid="anonymise-confirm" on:click=confirm>{i18n.t(T::AnonymiseConfirm)}</button>
+                    <button class="secondary" on:click=move |_| asking.set(false)>{i18n.t(T::Cancel)}</button>
+                </div>
+            </div>
+        </div>
     }
 }
 
