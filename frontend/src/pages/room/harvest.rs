@@ -99,7 +99,6 @@ pub fn Harvest() -> impl IntoView {
             <InsightCards/>
             <ReflectionList/>
             <SessionCare/>
-            {crate::ui::footer()}
             <section class="harvest-boards">
                 <h2>{i18n.t(T::Boards)}</h2>
                 // A picture of both boards as they ended: shown, not touched.
@@ -108,6 +107,7 @@ pub fn Harvest() -> impl IntoView {
                     <PillarsBoard/>
                 </div>
             </section>
+            {crate::ui::footer()}
         </article>
     }
 }
