@@ -21,7 +21,8 @@ pub fn App() -> impl IntoView {
     });
 
     match Route::current() {
-        Route::Start => StartPage().into_any(),
+        Route::Start => view! { <StartPage/> {crate::ui::footer()} }.into_any(),
+        Route::Privacy => crate::pages::privacy::privacy_page().into_any(),
         Route::Room {
             room,
             key: Some(key),
@@ -32,6 +33,7 @@ pub fn App() -> impl IntoView {
                 <p class="notice" data-testid="broken-link">{i18n.t(T::LinkBroken)}</p>
                 <p><a href="/">{i18n.t(T::HaveCode)}</a></p>
             </main>
+            {crate::ui::footer()}
         }
         .into_any(),
     }

@@ -53,6 +53,8 @@ pub type Drags = HashMap<(ParticipantId, DotRef), (f32, f32)>;
 #[derive(Clone, Copy)]
 pub struct Live {
     pub room: StoredValue<String>,
+    /// The capability from the link, for the session calls over HTTP (delete, how long kept).
+    pub key: StoredValue<String>,
     pub state: RwSignal<Option<RoomState>>,
     pub role: RwSignal<Option<Role>>,
     pub you: RwSignal<Option<ParticipantId>>,
@@ -82,6 +84,7 @@ impl Live {
     pub fn connect(room: String, key: String) -> Live {
         let live = Live {
             room: StoredValue::new(room.clone()),
+            key: StoredValue::new(key.clone()),
             state: RwSignal::new(None),
             role: RwSignal::new(None),
             you: RwSignal::new(None),
@@ -298,6 +301,13 @@ impl Live {
                 self.role.set(Some(role));
                 self.you.set(you);
                 self.invite.set(invite);
+                if role == Role::Facilitator {
+                    crate::my_sessions::remember_led(
+                        &self.room.get_value(),
+                        &self.key.get_value(),
+                        &state,
+                    );
+                }
                 self.state.set(Some(state));
                 self.drags.set(HashMap::new());
                 self.fatal.set(None);
@@ -325,6 +335,19 @@ impl Live {
                         state.seq = seq;
                     }
                 });
+                if self.role.get_untracked() == Some(Role::Facilitator)
+                    && crate::my_sessions::changes_listing(&event)
+                {
+                    self.state.with_untracked(|s| {
+                        if let Some(s) = s {
+                            crate::my_sessions::remember_led(
+                                &self.room.get_value(),
+                                &self.key.get_value(),
+                                s,
+                            );
+                        }
+                    });
+                }
                 if let koersbord_shared::room::Event::ParticipantRemoved { id } = event
                     && self.you.get_untracked() == Some(id)
                 {
@@ -411,7 +434,10 @@ fn random_prefix() -> String {
 fn is_final(error: &ProtocolError) -> bool {
     matches!(
         error,
-        ProtocolError::VersionMismatch { .. } | ProtocolError::UnknownRoom | ProtocolError::BadKey
+        ProtocolError::VersionMismatch { .. }
+            | ProtocolError::UnknownRoom
+            | ProtocolError::BadKey
+            | ProtocolError::SessionDeleted
     )
 }
 

@@ -8,8 +8,10 @@ mod export;
 mod i18n;
 mod live;
 mod media;
+mod my_sessions;
 mod pages;
 mod route;
+mod session_api;
 mod storage;
 mod ui;
 

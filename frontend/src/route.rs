@@ -4,6 +4,7 @@
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     Start,
+    Privacy,
     Room { room: String, key: Option<String> },
     NotFound,
 }
@@ -13,6 +14,7 @@ impl Route {
         let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         match segments.as_slice() {
             [] => Route::Start,
+            ["privacy"] => Route::Privacy,
             ["r", room] if is_token(room) => Route::Room {
                 room: room.to_string(),
                 key: key_from_hash(hash),
@@ -52,6 +54,7 @@ mod tests {
     #[test]
     fn reads_the_room_and_key_from_a_link() {
         assert_eq!(Route::parse("/", ""), Route::Start);
+        assert_eq!(Route::parse("/privacy", ""), Route::Privacy);
         assert_eq!(
             Route::parse("/r/abc123", "#k=deadbeef"),
             Route::Room {

@@ -75,6 +75,16 @@ pub fn CopyButton(
     }
 }
 
+/// The line at the foot of a page: where to read what is stored.
+pub fn footer() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="page-footer no-print">
+            <a href="/privacy" data-testid="privacy-link">{i18n.t(T::Privacy)}</a>
+        </footer>
+    }
+}
+
 /// The absolute address of a path on this server, for links people share.
 pub fn absolute(path: &str) -> String {
     let origin = web_sys::window()

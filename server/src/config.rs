@@ -64,6 +64,20 @@ pub struct Config {
     #[arg(long = "log-format", env = "KOERSBORD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 
+    /// The organisation that runs this server, named on the privacy page (e.g. `Zorggroep
+    /// Voorbeeld`). Empty: the page speaks of "the organisation".
+    #[arg(long = "org-name", env = "KOERSBORD_ORG_NAME", default_value = "")]
+    pub org_name: String,
+
+    /// Who to ask about stored data or to have it removed, shown on the privacy page (an e-mail
+    /// address, a phone number or a department).
+    #[arg(
+        long = "privacy-contact",
+        env = "KOERSBORD_PRIVACY_CONTACT",
+        default_value = ""
+    )]
+    pub privacy_contact: String,
+
     #[command(flatten)]
     pub tuning: Tuning,
 }
@@ -115,6 +129,8 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             metrics_bind: None,
             log_format: LogFormat::Text,
+            org_name: String::new(),
+            privacy_contact: String::new(),
             tuning: Tuning::default(),
         }
     }
@@ -159,6 +175,10 @@ pub struct Tuning {
     /// join link keeps working. Fewer live codes make guessing one slower (docs/SECURITY.md).
     #[arg(long = "join-code-days", env = "KOERSBORD_JOIN_CODE_DAYS", default_value_t = Tuning::default().join_code_days)]
     pub join_code_days: u32,
+    /// Days a session is kept after its last change; then it is deleted with everything it
+    /// holds (checked at start and daily). 0 keeps sessions forever.
+    #[arg(long = "retention-days", env = "KOERSBORD_RETENTION_DAYS", default_value_t = Tuning::default().retention_days)]
+    pub retention_days: u32,
     /// Sessions one client address may create per hour on average, and in a burst.
     #[arg(long = "sessions-per-hour", env = "KOERSBORD_SESSIONS_PER_HOUR", default_value_t = Tuning::default().sessions_per_hour)]
     pub sessions_per_hour: f64,
@@ -206,6 +226,9 @@ impl Default for Tuning {
             join_codes_per_min: 10.0,
             // Sessions are prepared days or a few weeks ahead; the code is typed on the day.
             join_code_days: 30,
+            // A year: long enough to look back at last year's session before the next one, short
+            // enough that names and ratings do not pile up for good (AVG: no longer than needed).
+            retention_days: 365,
             // Enough for a facilitator preparing a day of workshops; a script filling the disk
             // gets 20 an hour.
             sessions_per_hour: 20.0,
@@ -264,7 +287,8 @@ mod tests {
     }
 
     #[test]
-    fn the_load_test_caps_and_the_join_code_life_are_flags_and_the_rest_keep_their_defaults() {
+    fn the_load_test_caps_the_join_code_life_and_retention_are_flags_and_the_rest_keep_their_defaults()
+     {
         let c = Config::try_parse_from([
             "koersbord",
             "--max-sockets-per-address",
@@ -277,6 +301,12 @@ mod tests {
             "5000",
             "--join-code-days",
             "7",
+            "--retention-days",
+            "0",
+            "--org-name",
+            "Zorggroep Test",
+            "--privacy-contact",
+            "privacy@example.org",
         ])
         .unwrap();
         assert_eq!(c.tuning.address_connections, 30000);
@@ -284,7 +314,11 @@ mod tests {
         assert_eq!(c.tuning.sessions_per_hour, 1_000_000.0);
         assert_eq!(c.tuning.sessions_burst, 5000.0);
         assert_eq!(c.tuning.join_code_days, 7);
+        assert_eq!(c.tuning.retention_days, 0);
+        assert_eq!(c.org_name, "Zorggroep Test");
+        assert_eq!(c.privacy_contact, "privacy@example.org");
         let d = Tuning::default();
+        assert_eq!(d.retention_days, 365);
         assert_eq!(c.tuning.idle_timeout, d.idle_timeout);
         assert_eq!(c.tuning.messages_per_sec, d.messages_per_sec);
         assert_eq!(c.tuning.room_idle, d.room_idle);

@@ -22,6 +22,7 @@ mod keys;
 pub mod logging;
 mod metrics;
 mod ratelimit;
+mod retention;
 mod room;
 mod store;
 pub mod tasks;
@@ -138,6 +139,11 @@ impl Monitor {
         self.room_sockets.count(&room.to_owned())
     }
 
+    /// Runs the retention sweep as if the clock showed `now_ms` (see `Rooms::sweep`).
+    pub async fn sweep(&self, now_ms: u64, days: u32) -> usize {
+        self.rooms.sweep(now_ms, days).await.expect("sweep")
+    }
+
     /// Whether the room is loaded (has a task) now.
     pub fn is_live(&self, room: &str) -> bool {
         self.rooms.get(room).is_some()
@@ -210,6 +216,11 @@ impl Server {
         });
         let router = http::router(app.clone());
         let token = app.shutdown.clone();
+        let sweeper = tokio::spawn(retention::run(
+            app.rooms.clone(),
+            app.config.tuning.retention_days,
+            app.shutdown.clone(),
+        ));
         // Frames are small and must leave at once: without TCP_NODELAY, Nagle's algorithm holds a
         // frame while the previous one is unacknowledged, which on a real network adds up to a
         // round trip (more with delayed ACKs) to a drag relay.
@@ -230,6 +241,8 @@ impl Server {
         .await;
         // Even if serving failed, what the rooms hold must reach the disk.
         close_sockets(&app).await;
+        // A sweep in progress finishes its session; none starts after the cancel.
+        let _ = sweeper.await;
         let rooms = app.rooms.count();
         app.rooms.stop(ROOM_STOP_GRACE).await;
         store.close().await;

@@ -4,6 +4,7 @@
 pub mod domain;
 pub mod protocol;
 pub mod room;
+pub mod sessions;
 pub mod stats;
 
 pub use domain::*;

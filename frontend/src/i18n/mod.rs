@@ -280,6 +280,63 @@ texts! {
     SayTray => "terug bij nog te plaatsen", "back among the dots to place";
     SayEveryDot => "Meld elke stip van anderen", "Announce every dot by others";
 
+    // The facilitator's sessions: Mijn sessies, delete, copy, how long kept
+    MySessions => "Mijn sessies", "My sessions";
+    MySessionsIntro => "Sessies die je in deze browser hebt gemaakt of geleid. Deze lijst staat alleen hier, niet op de server. Je begeleiderslink is de sleutel: open hem op een ander apparaat en je leidt daar dezelfde sessie.",
+        "Sessions you created or led in this browser. This list lives only here, not on the server. Your facilitator link is the key: open it on another device and you lead the same session there.";
+    UntitledSession => "Sessie zonder titel", "Untitled session";
+    LastOpened => "Laatst geopend", "Last opened";
+    StepReached => "Stap", "Step";
+    ParticipantsCount => "deelnemers", "participants";
+    Lead => "Leiden", "Lead";
+    ForgetSession => "Uit deze lijst halen", "Remove from this list";
+    DeleteSession => "Sessie verwijderen…", "Delete session…";
+    DeleteAsk => "Definitief verwijderen:", "Delete for good:";
+    DeleteExplain => "Alles gaat weg: namen, stippen, inzichten, acties en reflecties, en alle links en de code. Wie nu verbonden is, ziet dat de sessie weg is. Dit kan niet ongedaan worden.",
+        "Everything goes: names, dots, insights, actions and reflections, and every link and the code. Whoever is connected now sees that the session is gone. This cannot be undone.";
+    DeleteConfirm => "Ja, verwijder alles", "Yes, delete everything";
+    CopySession => "Nieuwe sessie met dezelfde ambitie", "New session with the same ambition";
+    KeptUntil => "Deze sessie wordt bewaard tot", "This session is kept until";
+    KeptWhy => "Daarna verwijdert de server haar vanzelf, met alles erin. Elke wijziging schuift die datum op.",
+        "After that the server deletes it by itself, with everything in it. Every change moves that date on.";
+    PrivacyForever => "Deze server bewaart sessies tot ze verwijderd worden.", "This server keeps sessions until they are deleted.";
+    KeptForever => "Deze server bewaart sessies tot de begeleider ze verwijdert.", "This server keeps sessions until the facilitator deletes them.";
+
+    // The invitation to print and the facilitator's own links
+    Invitation => "Uitnodiging", "Invitation";
+    InvitationHow => "Je bent uitgenodigd voor een gesprek tussen het leernetwerk en het management, op één gedeeld bord. Neem een telefoon, tablet of laptop mee. Scan de QR-code of open de link, of tik op de startpagina de code in. Vul je naam in en kies je kant; meer is er niet nodig, geen account.",
+        "You are invited to a conversation between the learning network and management, on one shared board. Bring a phone, tablet or laptop. Scan the QR code or open the link, or type the code on the start page. Enter your name and choose your side; nothing more is needed, no account.";
+    PlannedDate => "Datum", "Date";
+    PlannedTime => "Tijd", "Time";
+    SecretLinksButton => "Mijn links", "My links";
+    SecretLinks => "Geheim: alleen voor de begeleider. Wie deze links heeft, leidt de sessie of ziet het gedeelde scherm.",
+        "Secret: for the facilitator only. Whoever holds these links leads the session or sees the shared screen.";
+
+    AnonymiseMe => "Mijn naam en terugblik weghalen", "Remove my name and reflection";
+    AnonymiseExplain => "Je naam wordt overal vervangen door een streepje en je terugblik verdwijnt. Je stippen blijven meetellen, zonder naam. Dit kan niet ongedaan worden.",
+        "Your name is replaced by a dash everywhere and your reflection goes. Your dots still count, without a name. This cannot be undone.";
+    AnonymiseConfirm => "Ja, haal weg", "Yes, remove";
+
+    // The privacy page: for the organisation to adapt (its name and contact are settings)
+    Privacy => "Privacy", "Privacy";
+    PrivacyIntro => "Koersbord bewaart alleen wat nodig is om het gesprek te voeren en de oogst vast te leggen. Het draait op de eigen server van",
+        "Koersbord keeps only what it needs to hold the conversation and record the harvest. It runs on the own server of";
+    PrivacyTheOrg => "de organisatie die deze sessies houdt", "the organisation that holds these sessions";
+    PrivacyStoredH => "Wat wordt bewaard", "What is stored";
+    PrivacyStored => "Per sessie: de titel, de ambitie en de doelen; de namen zoals deelnemers ze intikten en hun kant; waar ieder zijn stippen zette; de inzichten, acties en terugblikken; en wanneer er iets veranderde. Geen accounts, geen wachtwoorden, geen e-mailadressen, geen IP-adressen en geen tracking of cookies.",
+        "Per session: the title, ambition and goals; names as participants typed them and their side; where each put their dots; the insights, actions and reflections; and when something changed. No accounts, no passwords, no e-mail addresses, no IP addresses and no tracking or cookies.";
+    PrivacyLocalH => "In je eigen browser", "In your own browser";
+    PrivacyLocal => "De browser onthoudt (localStorage, niet op de server): je taalkeuze, of het geluid uit staat, je persoonlijke sleutel om na herladen dezelfde deelnemer te blijven, en voor begeleiders de lijst Mijn sessies met hun links.",
+        "The browser remembers (localStorage, not on the server): your language, whether sound is off, your personal key to stay the same participant after a reload, and for facilitators the list My sessions with its links.";
+    PrivacyWhoH => "Wie het kan zien", "Who can see it";
+    PrivacyWho => "Alleen wie een link van de sessie heeft. De begeleider ziet alles; deelnemers zien namen, stippen zodra ze getoond worden, inzichten en acties; het gedeelde scherm wat in de zaal te zien is. Wie de begeleiderslink heeft, is de begeleider: geef hem niet door.",
+        "Only whoever holds a link to the session. The facilitator sees everything; participants see names, dots once shown, insights and actions; the shared screen what the room sees. Whoever holds the facilitator link is the facilitator: do not pass it on.";
+    PrivacyHowLongH => "Hoe lang", "How long";
+    PrivacyDays => "Een sessie wordt automatisch verwijderd dit aantal dagen na de laatste wijziging:", "A session is deleted automatically this many days after its last change:";
+    PrivacyRemoveH => "Laten verwijderen", "Having it removed";
+    PrivacyRemove => "De begeleider kan een sessie op elk moment helemaal verwijderen, met alle namen en teksten. Wil je dat als deelnemer, vraag het de begeleider of neem contact op:",
+        "The facilitator can delete a session completely at any time, with every name and text. If you want that as a participant, ask the facilitator or contact:";
+
     // Rejections and errors
     ErrNotAllowed => "Dat mag alleen de begeleider.", "Only the facilitator can do that.";
     ErrAlreadyJoined => "Je doet al mee.", "You have already joined.";
@@ -296,8 +353,10 @@ texts! {
     ErrTooMany => "Er zijn er al zoveel als er passen.", "There are already as many as fit.";
     ErrNoOwner => "Kies wie deze actie oppakt.", "Choose who takes this action on.";
     ErrInvalidDate => "Kies een bestaande datum.", "Choose a real date.";
+    ErrInvalidTime => "Kies een tijd als 09:30.", "Choose a time like 09:30.";
     ErrVersion => "Er is een nieuwe versie. Laad de pagina opnieuw.", "There is a new version. Please reload the page.";
     ErrUnknownRoom => "Deze sessie bestaat niet (meer).", "This session does not exist (any more).";
+    ErrSessionDeleted => "Deze sessie bestaat niet meer: ze is verwijderd.", "This session no longer exists: it was deleted.";
     ErrBadKey => "Deze link hoort niet bij deze sessie.", "This link does not belong to this session.";
     ErrSlowDown => "Even rustig aan: te veel berichten tegelijk.", "Slow down: too many messages at once.";
     ErrShuttingDown => "De server start opnieuw op. Even geduld…", "The server is restarting. One moment…";
@@ -389,6 +448,7 @@ pub fn rejection_text(reason: &Rejection, lang: Lang) -> String {
         Rejection::TooMany => T::ErrTooMany,
         Rejection::NoOwner => T::ErrNoOwner,
         Rejection::InvalidDate => T::ErrInvalidDate,
+        Rejection::InvalidTime => T::ErrInvalidTime,
     };
     key.get(lang).to_owned()
 }
@@ -410,6 +470,7 @@ pub fn protocol_error_text(error: &ProtocolError, lang: Lang) -> &'static str {
         ProtocolError::SlowDown => T::ErrSlowDown,
         ProtocolError::ShuttingDown => T::ErrShuttingDown,
         ProtocolError::TooManyConnections => T::ErrTooManyConnections,
+        ProtocolError::SessionDeleted => T::ErrSessionDeleted,
         ProtocolError::HelloFirst
         | ProtocolError::Malformed { .. }
         | ProtocolError::TooLarge { .. }

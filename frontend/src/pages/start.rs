@@ -1,6 +1,8 @@
 //! The front door: people in the room type their code here; a facilitator prepares a session.
 
 use crate::i18n::{T, field_of, rejection_text, use_i18n};
+use crate::my_sessions;
+use crate::pages::my_sessions::my_sessions;
 use crate::ui::{CopyButton, LanguageSwitch, QrCode, absolute, go_to};
 use gloo_net::http::Request;
 use koersbord_shared::limits;
@@ -23,7 +25,10 @@ pub fn StartPage() -> impl IntoView {
         <main class="page start">
             <p class="tagline">{i18n.t(T::Tagline)}</p>
             <div class="start-grid">
-                <CodeEntry/>
+                <div class="stack">
+                    <CodeEntry/>
+                    {my_sessions()}
+                </div>
                 {move || match created.get() {
                     None => view! { <CreateForm created/> }.into_any(),
                     Some(session) => view! { <Created session/> }.into_any(),
@@ -95,9 +100,19 @@ fn CreateForm(created: RwSignal<Option<SessionCreated>>) -> impl IntoView {
             ambition: ambition.get(),
             goals: [goal1.get(), goal2.get()],
         };
+        let title = body.title.clone();
         spawn_local(async move {
             match create_session(body).await {
-                Ok(session) => created.set(Some(session)),
+                Ok(session) => {
+                    // Found again under Mijn sessies, even if this tab closes before a link is kept.
+                    my_sessions::remember_created(
+                        &session.room,
+                        &session.facilitator_key,
+                        &session.screen_key,
+                        title.trim(),
+                    );
+                    created.set(Some(session));
+                }
                 Err(p) => problem.set(Some(p)),
             }
             busy.set(false);
@@ -144,7 +159,9 @@ fn CreateForm(created: RwSignal<Option<SessionCreated>>) -> impl IntoView {
     }
 }
 
-async fn create_session(body: CreateSession) -> Result<SessionCreated, Result<Rejection, T>> {
+pub(crate) async fn create_session(
+    body: CreateSession,
+) -> Result<SessionCreated, Result<Rejection, T>> {
     let failed = || Err(T::SomethingWentWrong);
     let request = Request::post("/api/sessions")
         .json(&body)

@@ -22,6 +22,12 @@ pub(crate) enum ApiError {
     /// The body is larger than the API takes (`API_BODY_LIMIT`).
     TooLarge,
     UnknownCode,
+    /// A session call without `Authorization: Bearer <key>`.
+    MissingKey,
+    /// A key that is not this session's (or not the facilitator's where that is needed).
+    BadKey,
+    /// No session with this id: never created, or deleted.
+    UnknownRoom,
     /// Over the per-address rate; the next try may come after this long.
     SlowDown(Duration),
     NotFound,
@@ -44,6 +50,9 @@ impl ApiError {
             ApiError::Malformed(_) => "malformed",
             ApiError::TooLarge => "too_large",
             ApiError::UnknownCode => "unknown_code",
+            ApiError::MissingKey => "missing_key",
+            ApiError::BadKey => "bad_key",
+            ApiError::UnknownRoom => "unknown_room",
             ApiError::SlowDown(_) => "slow_down",
             ApiError::NotFound => "not_found",
             ApiError::Internal => "server_error",
@@ -63,6 +72,18 @@ impl IntoResponse for ApiError {
                 .into_response(),
             ApiError::UnknownCode => {
                 (StatusCode::NOT_FOUND, Json(json!({"code": "unknown_code"}))).into_response()
+            }
+            ApiError::MissingKey => (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"))],
+                Json(json!({"code": "missing_key"})),
+            )
+                .into_response(),
+            ApiError::BadKey => {
+                (StatusCode::FORBIDDEN, Json(json!({"code": "bad_key"}))).into_response()
+            }
+            ApiError::UnknownRoom => {
+                (StatusCode::NOT_FOUND, Json(json!({"code": "unknown_room"}))).into_response()
             }
             ApiError::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,

@@ -4,6 +4,7 @@
 mod api;
 #[cfg(feature = "embed")]
 mod embedded;
+mod sessions_api;
 mod static_files;
 
 pub use static_files::ClientSource;
@@ -12,7 +13,7 @@ use crate::{App, ws};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, header};
-use axum::routing::{any, get, post};
+use axum::routing::{any, delete, get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// API bodies are a few short texts: at most 1,320 characters, about 5 KiB as UTF-8 and under
@@ -31,6 +32,11 @@ pub(crate) fn router(app: App) -> Router {
         .route("/sessions", post(api::create_session))
         .route("/join-code", post(api::join_code))
         .route("/protocol.schema.json", get(api::protocol_schema))
+        .route(
+            "/sessions/{room}",
+            delete(sessions_api::delete_session).get(sessions_api::session_kept),
+        )
+        .route("/info", get(sessions_api::info))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))
         // Answers carry capabilities: no cache, shared or private, keeps them.

@@ -9,7 +9,7 @@ use koersbord_shared::protocol::ProtocolError;
 use koersbord_shared::room::{Actor, Command, Rejection};
 
 /// Every command's `type`, as the protocol spells it.
-pub(crate) const COMMAND_TYPES: [&str; 21] = [
+pub(crate) const COMMAND_TYPES: [&str; 23] = [
     "join",
     "remove_participant",
     "edit_setup",
@@ -31,6 +31,8 @@ pub(crate) const COMMAND_TYPES: [&str; 21] = [
     "remove_action",
     "set_reflection",
     "set_spotlight",
+    "set_planned",
+    "anonymise",
 ];
 
 pub(crate) fn command_type(command: &Command) -> &'static str {
@@ -56,6 +58,8 @@ pub(crate) fn command_type(command: &Command) -> &'static str {
         Command::RemoveAction { .. } => "remove_action",
         Command::SetReflection { .. } => "set_reflection",
         Command::SetSpotlight { .. } => "set_spotlight",
+        Command::SetPlanned { .. } => "set_planned",
+        Command::Anonymise => "anonymise",
     }
 }
 
@@ -65,7 +69,7 @@ pub(crate) const OUTCOMES: [&str; 2] = ["ack", "rejected"];
 /// Every code a refusal goes out with: the room's rejections, the socket's errors, the API's
 /// errors, and the WebSocket upgrade's `origin_not_allowed` (a 403 without a body, but the first
 /// thing to look for when a proxy rewrites the Host header).
-pub(crate) const REFUSAL_CODES: [&str; 30] = [
+pub(crate) const REFUSAL_CODES: [&str; 33] = [
     // Rejection
     "not_allowed",
     "already_joined",
@@ -83,6 +87,7 @@ pub(crate) const REFUSAL_CODES: [&str; 30] = [
     "too_many",
     "no_owner",
     "invalid_date",
+    "invalid_time",
     // ProtocolError
     "version_mismatch",
     "unknown_room",
@@ -94,8 +99,10 @@ pub(crate) const REFUSAL_CODES: [&str; 30] = [
     "too_slow",
     "shutting_down",
     "too_many_connections",
+    "session_deleted",
     // The HTTP API and the upgrade
     "unknown_code",
+    "missing_key",
     "not_found",
     "server_error",
     "origin_not_allowed",
@@ -119,6 +126,7 @@ pub(crate) fn rejection_code(rejection: &Rejection) -> &'static str {
         Rejection::TooMany => "too_many",
         Rejection::NoOwner => "no_owner",
         Rejection::InvalidDate => "invalid_date",
+        Rejection::InvalidTime => "invalid_time",
     }
 }
 
@@ -134,6 +142,7 @@ pub(crate) fn protocol_code(error: &ProtocolError) -> &'static str {
         ProtocolError::TooSlow => "too_slow",
         ProtocolError::ShuttingDown => "shutting_down",
         ProtocolError::TooManyConnections => "too_many_connections",
+        ProtocolError::SessionDeleted => "session_deleted",
     }
 }
 
@@ -251,6 +260,7 @@ mod tests {
                 board: Board::Drives,
             },
             Rejection::InvalidDate,
+            Rejection::InvalidTime,
         ];
         for r in &rejections {
             assert_eq!(rejection_code(r), tag(r, "code"));
@@ -264,6 +274,7 @@ mod tests {
             ProtocolError::Malformed { detail: "x".into() },
             ProtocolError::TooLarge { max: 1 },
             ProtocolError::TooManyConnections,
+            ProtocolError::SessionDeleted,
         ];
         for e in &errors {
             assert_eq!(protocol_code(e), tag(e, "code"));

@@ -49,6 +49,8 @@ pub struct RoomHandle {
     /// Which run of the room this is, so an unloading task removes its own entry and never the
     /// entry of the run that replaced it.
     generation: u64,
+    /// Cancelled when the session is deleted: the task ends and its connections are told why.
+    deleted: CancellationToken,
 }
 
 impl RoomHandle {
@@ -84,10 +86,25 @@ impl RoomHandle {
         }
     }
 
+    /// Whether the session was deleted: a connection the room let go of says so in its goodbye.
+    pub fn is_deleted(&self) -> bool {
+        self.deleted.is_cancelled()
+    }
+
     /// Sends a message that may be dropped when the room is busy (drag updates). False if it was.
     pub fn try_send(&self, msg: RoomMsg) -> bool {
         self.inbox.try_send(msg).is_ok()
     }
+}
+
+/// What a facilitator's delete came to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deletion {
+    Deleted,
+    /// The key is not this session's facilitator key: nothing was touched.
+    BadKey,
+    /// No such session (never, or no longer).
+    Unknown,
 }
 
 /// How many times a session is drawn before giving up: a clash of a 50-bit id or a 30-bit code
@@ -203,6 +220,7 @@ impl Rooms {
             }),
             inbox,
             generation: self.next_generation.fetch_add(1, Ordering::Relaxed),
+            deleted: CancellationToken::new(),
         };
         let invite = Invite {
             join_key: session.join_key,
@@ -219,6 +237,7 @@ impl Rooms {
             generation: handle.generation,
             idle_after: self.idle_after,
             stop: self.stop.clone(),
+            deleted: handle.deleted.clone(),
             _live: crate::metrics::room_live(),
         }));
         handle
@@ -242,6 +261,59 @@ impl Rooms {
         let since = hub::now_ms().saturating_sub(u64::from(days) * 24 * 60 * 60 * 1000);
         let found = self.store.find_code(&code, since).await?;
         Ok(found.map(|(room, join_key)| JoinCodeFound { room, join_key }))
+    }
+
+    /// Deletes a session for whoever holds its facilitator key: the live room closes (its sockets
+    /// told `session_deleted`), then every row goes.
+    pub async fn delete(&self, id: &str, key: &str) -> Result<Deletion, StoreError> {
+        if !keys::looks_like_room_id(id) {
+            return Ok(Deletion::Unknown);
+        }
+        // Held throughout, so no hello loads the room again between its close and its rows going.
+        let _no_loads = self.loading.lock().await;
+        let Some(facilitator) = self.store.facilitator_key(id).await? else {
+            return Ok(Deletion::Unknown);
+        };
+        if !keys::same_key(key, &facilitator) {
+            return Ok(Deletion::BadKey);
+        }
+        self.remove(id).await?;
+        tracing::info!(room = %id, "session deleted by its facilitator");
+        Ok(Deletion::Deleted)
+    }
+
+    /// Deletes every session not changed for `days` before `now_ms` (the caller's clock, so a test
+    /// can move it). Loaded rooms close as on a delete. Returns how many went; 0 days keeps all.
+    pub async fn sweep(&self, now_ms: u64, days: u32) -> Result<usize, StoreError> {
+        if days == 0 {
+            return Ok(0);
+        }
+        let cut_off = now_ms.saturating_sub(u64::from(days) * 24 * 60 * 60 * 1000);
+        let _no_loads = self.loading.lock().await;
+        // Read under the lock: a room loaded and changed just now has a fresh stamp.
+        let stale = self.store.inactive_before(cut_off).await?;
+        for id in &stale {
+            self.remove(id).await?;
+            tracing::info!(room = %id, days, "session deleted after the retention time");
+        }
+        Ok(stale.len())
+    }
+
+    /// When a session was last changed, if it exists.
+    pub async fn last_active(&self, id: &str) -> Result<Option<u64>, StoreError> {
+        self.store.last_active(id).await
+    }
+
+    /// Closes the room if it is loaded, waits for its task to end, then deletes its rows. The
+    /// caller holds `loading`.
+    async fn remove(&self, id: &str) -> Result<(), StoreError> {
+        if let Some(room) = self.get(id) {
+            room.deleted.cancel();
+            // Resolves when the task has dropped its inbox: no more commits from it.
+            room.inbox.closed().await;
+        }
+        self.store.delete_session(id).await?;
+        Ok(())
     }
 
     /// A process-wide unique number for a new connection, used in logs and by room tasks.

@@ -28,6 +28,8 @@ pub(super) struct Running {
     pub generation: u64,
     pub idle_after: Duration,
     pub stop: CancellationToken,
+    /// The session is being deleted: end now, dropping every connection's queue.
+    pub deleted: CancellationToken,
     /// Counts the room as live until its task ends.
     pub _live: Held,
 }
@@ -43,6 +45,9 @@ impl Running {
 
 pub(super) async fn run(mut r: Running) {
     let why = loop {
+        if r.deleted.is_cancelled() {
+            break "deleted";
+        }
         let next = if r.hub.is_idle() {
             tokio::select! {
                 msg = r.inbox.recv() => msg,
@@ -54,11 +59,13 @@ pub(super) async fn run(mut r: Running) {
                     continue;
                 }
                 _ = r.stop.cancelled() => break "server stopping",
+                _ = r.deleted.cancelled() => break "deleted",
             }
         } else {
             tokio::select! {
                 msg = r.inbox.recv() => msg,
                 _ = r.stop.cancelled() => break "server stopping",
+                _ = r.deleted.cancelled() => break "deleted",
             }
         };
         // The registry holds a sender while the room is registered, so this ends only after that.

@@ -134,6 +134,55 @@ impl Store {
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
+    /// Deletes a session and every row it has (see `writer::delete_session`); `false` if there was
+    /// none. Returns once it is gone from the file, the write-ahead log included.
+    pub async fn delete_session(&self, room: &str) -> Result<bool, StoreError> {
+        let (done, answer) = oneshot::channel();
+        let job = Job::Delete {
+            room: room.to_owned(),
+            done,
+        };
+        self.submit(job).await?;
+        answer.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// The facilitator's key of a stored session, if there is one.
+    pub async fn facilitator_key(&self, room: &str) -> Result<Option<String>, StoreError> {
+        let room = room.to_owned();
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached("SELECT facilitator_key FROM sessions WHERE room = ?1")?
+                .query_row(params![room], |r| r.get(0))
+                .optional()?)
+        })
+        .await
+    }
+
+    /// The sessions last changed before `cut_off_ms`: what the retention sweep deletes.
+    pub async fn inactive_before(&self, cut_off_ms: u64) -> Result<Vec<String>, StoreError> {
+        self.read(move |conn| {
+            let rooms = conn
+                .prepare_cached("SELECT room FROM sessions WHERE last_active < ?1")?
+                .query_map(params![cut_off_ms as i64], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+            Ok(rooms)
+        })
+        .await
+    }
+
+    /// When a session was last changed (its creation, or its last committed change).
+    pub async fn last_active(&self, room: &str) -> Result<Option<u64>, StoreError> {
+        let room = room.to_owned();
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached("SELECT last_active FROM sessions WHERE room = ?1")?
+                .query_row(params![room], |r| r.get::<_, i64>(0))
+                .optional()?
+                .map(|ms| ms as u64))
+        })
+        .await
+    }
+
     /// Commits everything queued before this call, then stops the writer thread. Later writes fail.
     pub async fn close(&self) {
         let (done, answer) = oneshot::channel();
@@ -224,6 +273,11 @@ fn create_private(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The wall clock in milliseconds since the UNIX epoch, as rooms stamp their activity.
+fn now_ms() -> u64 {
+    crate::room::hub::now_ms()
+}
+
 /// `koersbord.sqlite3` beside the running executable: where the server finds its data again however
 /// it is started.
 pub fn default_path() -> anyhow::Result<PathBuf> {
@@ -304,3 +358,6 @@ fn load_room(conn: &Connection, room: &str) -> Result<Option<StoredRoom>, StoreE
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod delete_tests;

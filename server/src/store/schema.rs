@@ -38,6 +38,10 @@ const MIGRATIONS: &[&str] = &[
         answer TEXT NOT NULL, -- JSON: ack{seq}, joined{you, seq} or rejected{reason}
         PRIMARY KEY (room, actor, op)
     );",
+    // 3: when each session was last changed, for the retention sweep (`--retention-days`).
+    "ALTER TABLE sessions ADD COLUMN last_active INTEGER NOT NULL DEFAULT 0; -- ms since the epoch
+    UPDATE sessions SET last_active = created_at;
+    CREATE INDEX sessions_by_last_active ON sessions (last_active);",
 ];
 
 /// The schema version this server writes: the number of steps in [`MIGRATIONS`].
@@ -71,6 +75,9 @@ pub(super) fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // commit, which a meeting tool on one box does not need to pay for.
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // A deleted session's names and texts are overwritten with zeros, not just unlinked: the
+    // file must not keep what a facilitator asked to remove (docs/SECURITY.md, Storage).
+    conn.pragma_update(None, "secure_delete", "ON")?;
     // A checkpoint briefly locks out others; wait instead of failing.
     conn.busy_timeout(Duration::from_secs(5))?;
     Ok(())
@@ -119,12 +126,12 @@ mod tests {
             .unwrap();
         assert_eq!(mode, "wal");
         conn.execute(
-            "INSERT INTO sessions VALUES ('r', 'f', 'j', 's', 'CODE', 1, '{}')",
+            "INSERT INTO sessions VALUES ('r', 'f', 'j', 's', 'CODE', 1, '{}', 1)",
             params![],
         )
         .unwrap();
         let taken = conn.execute(
-            "INSERT INTO sessions VALUES ('r2', 'f', 'j', 's', 'CODE', 1, '{}')",
+            "INSERT INTO sessions VALUES ('r2', 'f', 'j', 's', 'CODE', 1, '{}', 1)",
             params![],
         );
         assert!(taken.is_err(), "join codes are unique");

@@ -22,6 +22,11 @@ pub(super) enum Job {
         changes: Changes,
         done: oneshot::Sender<Result<(), StoreError>>,
     },
+    /// Removes a session and everything it holds; `true` if there was one.
+    Delete {
+        room: String,
+        done: oneshot::Sender<Result<bool, StoreError>>,
+    },
     /// Commit what came before, then stop.
     Close(oneshot::Sender<()>),
 }
@@ -45,6 +50,7 @@ impl From<Job> for Queued {
 enum Outcome {
     Created(bool),
     Appended,
+    Deleted(bool),
     Closed,
     Failed(StoreError),
 }
@@ -81,15 +87,19 @@ fn commit(
     latency: &Histogram,
 ) -> Option<oneshot::Sender<()>> {
     let mut outcomes: Vec<Outcome> = Vec::with_capacity(batch.len());
+    let now = super::now_ms();
     let committed = match conn.transaction() {
         Ok(mut tx) => {
             for queued in batch.iter() {
-                outcomes.push(apply(&mut tx, &queued.job));
+                outcomes.push(apply(&mut tx, &queued.job, now));
             }
             tx.commit().map_err(StoreError::from)
         }
         Err(e) => Err(StoreError::from(e)),
     };
+    if committed.is_ok() && outcomes.iter().any(|o| matches!(o, Outcome::Deleted(true))) {
+        wipe_wal(conn);
+    }
     match &committed {
         Ok(()) => {
             let now = Instant::now();
@@ -124,6 +134,13 @@ fn commit(
                     _ => Err(StoreError::Closed),
                 });
             }
+            Job::Delete { done, .. } => {
+                let _ = done.send(match outcome {
+                    Outcome::Deleted(found) => Ok(found),
+                    Outcome::Failed(e) => Err(e),
+                    _ => Err(StoreError::Closed),
+                });
+            }
             Job::Close(done) => closing = Some(done),
         }
     }
@@ -131,7 +148,7 @@ fn commit(
 }
 
 /// One job in its own savepoint: on error only this job's writes are undone.
-fn apply(tx: &mut Transaction, job: &Job) -> Outcome {
+fn apply(tx: &mut Transaction, job: &Job, now_ms: u64) -> Outcome {
     let result = (|| -> rusqlite::Result<Outcome> {
         let sp = tx.savepoint()?;
         let outcome = match job {
@@ -146,9 +163,10 @@ fn apply(tx: &mut Transaction, job: &Job) -> Outcome {
                 Err(e) => return Err(e),
             },
             Job::Append { room, changes, .. } => {
-                insert_changes(&sp, room, changes)?;
+                insert_changes(&sp, room, changes, now_ms)?;
                 Outcome::Appended
             }
+            Job::Delete { room, .. } => Outcome::Deleted(delete_session(&sp, room)?),
             Job::Close(_) => Outcome::Closed,
         };
         sp.commit()?;
@@ -161,8 +179,8 @@ fn insert_session(tx: &Connection, s: &SessionRecord) -> rusqlite::Result<()> {
     let setup = serde_json::to_string(&s.setup).expect("a setup always serialises");
     tx.prepare_cached(
         "INSERT INTO sessions
-         (room, facilitator_key, join_key, screen_key, join_code, created_at, setup)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         (room, facilitator_key, join_key, screen_key, join_code, created_at, setup, last_active)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)",
     )?
     .execute(params![
         s.room,
@@ -176,7 +194,12 @@ fn insert_session(tx: &Connection, s: &SessionRecord) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn insert_changes(tx: &Connection, room: &str, changes: &Changes) -> rusqlite::Result<()> {
+fn insert_changes(
+    tx: &Connection,
+    room: &str,
+    changes: &Changes,
+    now_ms: u64,
+) -> rusqlite::Result<()> {
     // The primary key (room, seq) refuses an event numbered twice: two owners of one room would
     // fail here rather than fork its history.
     let mut event =
@@ -202,5 +225,38 @@ fn insert_changes(tx: &Connection, room: &str, changes: &Changes) -> rusqlite::R
         op.execute(params![room, actor, token, answer])?;
         prune.execute(params![room, actor, crate::room::REMEMBERED_OPS as i64])?;
     }
+    tx.prepare_cached("UPDATE sessions SET last_active = ?2 WHERE room = ?1")?
+        .execute(params![room, now_ms as i64])?;
     Ok(())
+}
+
+/// Every row of a session: its events, its remembered op tokens and their answers, its
+/// participants' keys, then the session with its keys and join code (which is free for a new
+/// session from then on).
+fn delete_session(tx: &Connection, room: &str) -> rusqlite::Result<bool> {
+    tx.prepare_cached("DELETE FROM events WHERE room = ?1")?
+        .execute(params![room])?;
+    tx.prepare_cached("DELETE FROM ops WHERE room = ?1")?
+        .execute(params![room])?;
+    tx.prepare_cached("DELETE FROM participant_keys WHERE room = ?1")?
+        .execute(params![room])?;
+    let sessions = tx
+        .prepare_cached("DELETE FROM sessions WHERE room = ?1")?
+        .execute(params![room])?;
+    Ok(sessions > 0)
+}
+
+/// Secure delete zeroes the pages in the database, but the write-ahead log still holds their old
+/// versions until a checkpoint: copy it into the database and cut it to nothing, so no deleted
+/// text stays on disk. A reader may hold this back for a moment (the busy timeout); if it does not
+/// finish, the next delete or SQLite's own checkpoint completes it.
+fn wipe_wal(conn: &Connection) {
+    let result = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+        r.get::<_, i64>(0)
+    });
+    match result {
+        Ok(0) => {}
+        Ok(_) => tracing::warn!("the log of a deleted session could not be emptied yet"),
+        Err(e) => tracing::warn!(error = %e, "cannot checkpoint after a delete"),
+    }
 }

@@ -67,6 +67,8 @@ fn close_for(error: &ProtocolError) -> (u16, &'static str) {
         ProtocolError::TooSlow => (1008, "too_slow"),
         ProtocolError::ShuttingDown => (1001, "shutting_down"),
         ProtocolError::TooManyConnections => (1008, "too_many_connections"),
+        // A normal end: nothing went wrong, there is just nothing left to connect to.
+        ProtocolError::SessionDeleted => (1000, "session_deleted"),
     }
 }
 

@@ -223,6 +223,14 @@ impl Client {
         self.send_text(&msg.encode()).await;
     }
 
+    /// Sends, returning the error instead of failing when the socket is gone.
+    pub async fn try_send(
+        &mut self,
+        msg: ClientMsg,
+    ) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+        self.ws.send(Message::text(msg.encode())).await
+    }
+
     pub async fn send_text(&mut self, text: &str) {
         self.ws.send(Message::text(text)).await.unwrap();
     }

@@ -175,6 +175,10 @@ pub enum ProtocolError {
     /// Too many connections to this session, or from this network address.
     #[error("too many connections: close another tab or device first")]
     TooManyConnections,
+    /// The facilitator deleted the session (or it outlived the retention time): everything it
+    /// held is gone, so reconnecting is pointless.
+    #[error("this session was deleted")]
+    SessionDeleted,
 }
 
 impl ProtocolError {

@@ -216,6 +216,14 @@ fn a_snapshot_with_participants_survives_the_wire() {
 #[test]
 fn fatal_errors_close_the_connection() {
     assert!(ProtocolError::BadKey.is_fatal());
+    assert!(ProtocolError::SessionDeleted.is_fatal());
+    assert_eq!(
+        ServerMsg::Error {
+            error: ProtocolError::SessionDeleted
+        }
+        .encode(),
+        r#"{"type":"error","error":{"code":"session_deleted"}}"#
+    );
     assert!(!ProtocolError::SlowDown.is_fatal());
     assert!(
         !ProtocolError::Malformed {

@@ -1,6 +1,7 @@
 //! Who may ask the room for what.
 
 use super::outcomes::{ActionDraft, ActionId, InsightId, Need};
+use super::planned::Planned;
 use super::spotlight::Spotlight;
 use crate::domain::{Board, Drive, ParticipantId, Phase, Pillar, Side, Strength, Zone};
 use serde::{Deserialize, Serialize};
@@ -99,5 +100,12 @@ pub enum Command {
     /// The facilitator puts one item on the shared screen, or ends the spotlight with `None`.
     SetSpotlight {
         on: Option<Spotlight>,
+    },
+    /// After the close, a participant takes their own name and reflection out of the session;
+    /// their dots stay, counted under a name that is no one's.
+    Anonymise,
+    /// When the session is planned, for the invitation; `None` clears it. Facilitator only.
+    SetPlanned {
+        planned: Option<Planned>,
     },
 }

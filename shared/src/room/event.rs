@@ -1,6 +1,7 @@
 //! What happened in a room. Events are the only way its state changes, on the server and in clients.
 
 use super::outcomes::{Action, ActionId, Insight, InsightId, Need};
+use super::planned::Planned;
 use super::spotlight::Spotlight;
 use super::state::{Participant, RoomState, Setup};
 use super::timer::Timer;
@@ -19,6 +20,14 @@ pub enum Event {
     },
     SetupEdited {
         setup: Setup,
+    },
+    /// A participant's name became `ANONYMOUS_NAME` and their reflection went.
+    ParticipantAnonymised {
+        id: ParticipantId,
+    },
+    /// The facilitator set (or cleared) when the session is planned.
+    PlannedSet {
+        planned: Option<Planned>,
     },
     /// A new step; its timer starts over, paused at the step's time box.
     PhaseChanged {
@@ -95,6 +104,8 @@ impl Event {
                 }
             }
             Event::SetupEdited { setup } => state.setup = setup.clone(),
+            Event::PlannedSet { planned } => state.planned = planned.clone(),
+            Event::ParticipantAnonymised { id } => super::anonymise::apply(state, *id),
             Event::PhaseChanged { phase, timer } => {
                 state.phase = *phase;
                 state.timer = *timer;

@@ -2,10 +2,12 @@
 //! command causes or a typed rejection; [`Event::apply_to`] folds an event into the state. No I/O,
 //! no clock of its own: the caller passes the server's time.
 
+mod anonymise;
 pub mod audit;
 mod command;
 mod event;
 mod outcomes;
+mod planned;
 mod rejection;
 mod spotlight;
 mod state;
@@ -13,11 +15,13 @@ mod text;
 mod timer;
 mod view;
 
+pub use anonymise::ANONYMOUS_NAME;
 pub use command::{Actor, Command};
 pub use event::Event;
 pub use outcomes::{
     Action, ActionDraft, ActionId, Insight, InsightId, MAX_ACTIONS, MAX_INSIGHTS, Need, is_date,
 };
+pub use planned::{Planned, is_time};
 pub use rejection::{Rejection, TextField};
 pub use spotlight::Spotlight;
 pub use state::{BoardControl, Participant, RoomState, Setup};
@@ -72,6 +76,7 @@ pub fn decide(
                 strength: *strength,
             }))
         }
+        C::Anonymise => anonymise::decide(state, actor),
         C::AddInsight { .. }
         | C::EditInsight { .. }
         | C::RemoveInsight { .. }
@@ -139,6 +144,7 @@ fn decide_facilitator(
         C::PauseTimer => timer(state.timer.paused(now_ms)),
         C::AdjustTimer { delta_ms } => timer(state.timer.adjusted(*delta_ms, now_ms)),
         C::ResetTimer => timer(state.timer.reset()),
+        C::SetPlanned { planned } => planned::decide(state, planned)?,
         C::SetLocked { board, locked } => {
             changed(Some(state.board(*board).locked), Some(*locked), || {
                 Event::LockChanged {
@@ -172,6 +178,7 @@ fn decide_facilitator(
         }
         // Routed in `decide` before it gets here.
         C::Join { .. }
+        | C::Anonymise
         | C::PlaceDrive { .. }
         | C::PlacePillar { .. }
         | C::AddInsight { .. }

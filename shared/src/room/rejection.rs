@@ -61,4 +61,6 @@ pub enum Rejection {
     NoOwner,
     #[error("the date is not a valid calendar date (YYYY-MM-DD)")]
     InvalidDate,
+    #[error("the time is not a valid time of day (HH:MM)")]
+    InvalidTime,
 }

@@ -1,6 +1,7 @@
 //! What a room holds. Clients receive it as a snapshot and keep it current by applying events.
 
 use super::outcomes::{Action, ActionId, Insight, InsightId};
+use super::planned::Planned;
 use super::spotlight::Spotlight;
 use super::timer::Timer;
 use crate::domain::{
@@ -30,6 +31,9 @@ pub struct Participant {
     /// How strong this participant rates each pillar; a missing pillar is still in the tray.
     #[serde(default)]
     pub pillars: BTreeMap<Pillar, Strength>,
+    /// They took their name out after the close (`anonymise`); `name` is then `ANONYMOUS_NAME`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub anonymous: bool,
 }
 
 impl Participant {
@@ -40,6 +44,7 @@ impl Participant {
             side,
             drives: BTreeMap::new(),
             pillars: BTreeMap::new(),
+            anonymous: false,
         }
     }
 
@@ -99,6 +104,9 @@ pub struct RoomState {
     /// Each participant's closing words, by participant.
     #[serde(default)]
     pub reflections: BTreeMap<ParticipantId, String>,
+    /// When the session is planned, if the facilitator said (for the invitation).
+    #[serde(default)]
+    pub planned: Option<Planned>,
     #[serde(default = "first_id")]
     pub next_insight: u32,
     #[serde(default = "first_id")]
@@ -127,6 +135,7 @@ impl RoomState {
             insights: BTreeMap::new(),
             actions: BTreeMap::new(),
             reflections: BTreeMap::new(),
+            planned: None,
             next_insight: 1,
             next_action: 1,
             spotlight: None,

@@ -9,6 +9,10 @@ use crate::boards::{drives::DrivesBoard, pillars::PillarsBoard};
 use crate::export;
 use crate::i18n::{T, use_i18n};
 use crate::live::use_live;
+use crate::my_sessions::HARVEST_FLAG;
+use crate::pages::session_actions::{copy_session, delete_session, kept_until};
+use koersbord_shared::Phase;
+use koersbord_shared::room::Command;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -94,6 +98,7 @@ pub fn Harvest() -> impl IntoView {
             <ActionsPanelReadOnly/>
             <InsightCards/>
             <ReflectionList/>
+            <SessionCare/>
             <section class="harvest-boards">
                 <h2>{i18n.t(T::Boards)}</h2>
                 // A picture of both boards as they ended: shown, not touched.
@@ -102,7 +107,77 @@ pub fn Harvest() -> impl IntoView {
                     <PillarsBoard/>
                 </div>
             </section>
+            {crate::ui::footer()}
         </article>
+    }
+}
+
+/// Whether the link asked to open on the harvest (`#k=...&oogst`, from Mijn sessies).
+pub fn asked_for() -> bool {
+    window().location().hash().is_ok_and(|h| {
+        h.trim_start_matches('#')
+            .split('&')
+            .any(|p| p == HARVEST_FLAG)
+    })
+}
+
+/// How long the session is kept, and for the facilitator: a copy, or deleting it.
+#[component]
+fn SessionCare() -> impl IntoView {
+    let live = use_live();
+    let (room, key) = (live.room.get_value(), live.key.get_value());
+    let setup = Signal::derive(move || live.with_state(|s| s.setup.clone()));
+    let title = Signal::derive(move || setup.with(|s| s.title.clone()));
+    // Only the facilitator's key may copy or delete; others see how long it is kept.
+    let tools = untrack(|| live.is_facilitator()).then(|| {
+        view! {
+            <div class="row no-print">
+                {copy_session(setup)}
+                {delete_session(room.clone(), key.clone(), title, || {})}
+            </div>
+        }
+    });
+    view! {
+        <section class="session-care" data-testid="session-care">
+            {kept_until(room.clone(), key.clone())}
+            {tools}
+            {withdraw()}
+        </section>
+    }
+}
+
+/// A participant takes their name and reflection out, after the close (asked twice).
+fn withdraw() -> impl IntoView {
+    let live = use_live();
+    let i18n = use_i18n();
+    let asking = RwSignal::new(false);
+    let shown = move || {
+        live.you.get().is_some()
+            && live.with_state(|s| {
+                s.phase == Phase::Close
+                    && live
+                        .you
+                        .get()
+                        .is_some_and(|me| s.participants.get(&me).is_some_and(|p| !p.anonymous))
+            })
+    };
+    let confirm = move |_| {
+        let _ = live.command(Command::Anonymise);
+        asking.set(false);
+    };
+    view! {
+        <div class="no-print" hidden=move || !shown()>
+            <button class="secondary" data-testid="anonymise" hidden=move || asking.get() on:click=move |_| asking.set(true)>
+                {i18n.t(T::AnonymiseMe)}
+            </button>
+            <div class="confirm-delete" hidden=move || !asking.get()>
+                <p>{i18n.t(T::AnonymiseExplain)}</p>
+                <div class="row">
+                    <button class="danger-solid" data-testid="anonymise-confirm" on:click=confirm>{i18n.t(T::AnonymiseConfirm)}</button>
+                    <button class="secondary" on:click=move |_| asking.set(false)>{i18n.t(T::Cancel)}</button>
+                </div>
+            </div>
+        </div>
     }
 }
 

@@ -32,7 +32,7 @@ pub struct Now(pub RwSignal<f64>);
 pub fn RoomPage(room: String, key: String) -> impl IntoView {
     let live = Live::connect(room, key);
     provide_context(live);
-    provide_context(harvest::HarvestOpen(RwSignal::new(false)));
+    provide_context(harvest::HarvestOpen(RwSignal::new(harvest::asked_for())));
     let now = Now(RwSignal::new(live.server_now()));
     provide_context(now);
     let ticker = gloo_timers::callback::Interval::new(250, move || now.0.set(live.server_now()));
@@ -57,6 +57,11 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
         if role == Role::Participant && live.you.get().is_none() {
             return view! { <main class="page narrow"><people::JoinForm/></main> }.into_any();
         }
+        if role == Role::Facilitator
+            && let Some(flag) = crate::pages::invitation::asked_for()
+        {
+            return crate::pages::invitation::page(flag);
+        }
         if role == Role::Screen {
             return view! {
                 <div class="room-body"><main class="stage"><screen::ScreenStage/></main></div>
@@ -67,7 +72,7 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
             <div class="room-body">
                 // The live region: what a screen reader would otherwise miss (the projector, with
                 // no one listening, has none). Inside the stage, so the rail beside it stays put.
-                <main class="stage"><Stage/><footer class="room-footer"><announce::Announcer/></footer></main>
+                <main class="stage"><Stage/><footer class="room-footer"><announce::Announcer/>{crate::ui::footer()}</footer></main>
                 {(role == Role::Facilitator).then(|| view! { <facilitator::FacilitatorPanel/> })}
                 {(role == Role::Participant).then(|| view! { <aside class="side-panel"><people::PeopleList/></aside> })}
             </div>

@@ -1,0 +1,57 @@
+//! The session calls beyond creating one (docs/PROTOCOL.md, *Sessions*): delete, how long it is
+//! kept, and what the server says about keeping data. Keys go in `Authorization`, never the path.
+
+use crate::i18n::T;
+use gloo_net::http::Request;
+use koersbord_shared::sessions::{ServerInfo, SessionKept};
+
+fn bearer(key: &str) -> String {
+    format!("Bearer {key}")
+}
+
+/// Deletes the session for good. A session already gone counts as deleted: the wish is met.
+pub async fn delete_session(room: &str, facilitator_key: &str) -> Result<(), T> {
+    let response = Request::delete(&format!("/api/sessions/{room}"))
+        .header("Authorization", &bearer(facilitator_key))
+        .send()
+        .await
+        .map_err(|_| T::SomethingWentWrong)?;
+    match response.status() {
+        204 | 404 => Ok(()),
+        401 | 403 => Err(T::ErrBadKey),
+        _ => Err(T::SomethingWentWrong),
+    }
+}
+
+/// Until when the server keeps this session, for anyone holding one of its keys.
+pub async fn session_kept(room: &str, key: &str) -> Option<SessionKept> {
+    let response = Request::get(&format!("/api/sessions/{room}"))
+        .header("Authorization", &bearer(key))
+        .send()
+        .await
+        .ok()?;
+    if response.status() != 200 {
+        return None;
+    }
+    response.json().await.ok()
+}
+
+/// How this server keeps data (`--retention-days`, `--org-name`, `--privacy-contact`).
+pub async fn server_info() -> Option<ServerInfo> {
+    let response = Request::get("/api/info").send().await.ok()?;
+    if response.status() != 200 {
+        return None;
+    }
+    response.json().await.ok()
+}
+
+/// A moment in ms since the epoch as an ISO date in this browser's time zone, for `long_date`.
+pub fn iso_date(ms: f64) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
+}
