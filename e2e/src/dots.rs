@@ -51,10 +51,10 @@ pub async fn key_pillar(browser: &Browser, pillar: usize, ups: i32) -> Result<()
 /// The pixel offset from the centre of the element `arguments[0]` to the board point
 /// `arguments[1]` of the radial board (the core at (0, 0), the rim at radius 1).
 const OFFSET_TO_BOARD_POINT: &str = r#"
-    const svg = document.querySelector('[data-testid="pillars-svg"]');
+    // The rim has radius 1 in board units, whatever the drawing's frame (laptop or phone).
+    const r = document.querySelector('[data-testid="pillars-svg"] .rim').getBoundingClientRect();
     const dot = document.querySelector(arguments[0]);
-    const r = svg.getBoundingClientRect();
-    const scale = Math.min(r.width / 4.0, r.height / 2.9);
+    const scale = r.width / 2;
     const d = dot.getBoundingClientRect();
     const [x, y] = arguments[1];
     return [

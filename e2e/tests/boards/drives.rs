@@ -24,7 +24,7 @@ const DRIVE_DOTS: &str = r#"
         if (r.width > 0) {
             for (const cell of el.closest('.track').querySelectorAll('.cell')) {
                 const c = cell.getBoundingClientRect();
-                if (x >= c.left && x < c.right) drawn = cell.dataset.testid.split('-')[2];
+                if (x >= c.left && x < c.right && y >= c.top && y < c.bottom) drawn = cell.dataset.testid.split('-')[2];
             }
         }
         out[el.dataset.testid] = [el.dataset.slot ?? '', drawn];

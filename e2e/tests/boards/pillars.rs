@@ -15,9 +15,10 @@ use std::collections::BTreeMap;
 const PILLAR_DOTS: &str = r#"
     const board = document.querySelector('[data-testid="pillars-board"]');
     if (!board) throw new Error('no pillars board');
-    const svg = board.querySelector('[data-testid="pillars-svg"]').getBoundingClientRect();
-    const scale = Math.min(svg.width / 4.0, svg.height / 2.9);
-    const [cx, cy] = [svg.left + svg.width / 2, svg.top + svg.height / 2];
+    // The rim has radius 1 in board units, whatever the drawing's frame (laptop or phone).
+    const rim = board.querySelector('.radial .rim').getBoundingClientRect();
+    const scale = rim.width / 2;
+    const [cx, cy] = [rim.left + rim.width / 2, rim.top + rim.height / 2];
     const out = {};
     for (const el of board.querySelectorAll('[data-testid^="dot-"], [data-testid^="own-dot-"]')) {
         const s = el.dataset.strength;

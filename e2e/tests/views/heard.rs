@@ -4,7 +4,8 @@
 //! the new step's heading when the step takes the focused dot away.
 
 use anyhow::{Context, Result, ensure};
-use koersbord_e2e::page::{click, focus, join, tid, wait_phase};
+use koersbord_e2e::fantoccini::key::Key;
+use koersbord_e2e::page::{click, focus, join, press, tid, wait_phase};
 use koersbord_e2e::remote::{Remote, send_commands};
 use koersbord_e2e::{Browser, Harness, Viewport, wait_until};
 use koersbord_shared::protocol::room_link;
@@ -93,6 +94,18 @@ pub async fn announcements_and_focus(h: Harness) -> Result<()> {
         focused(&anna).await?
     );
 
+    // A focused dot's name can be dismissed with Escape.
+    let other = format!("[data-testid=dot-{}-d2]", bram.id);
+    let name_shown = format!(
+        "return getComputedStyle(document.querySelector('{other}'), '::before').content !== 'none'"
+    );
+    focus(&anna, &other).await?;
+    press(&anna, &[Key::Escape]).await?;
+    ensure!(
+        anna.js(&name_shown).await? == false,
+        "Escape left the dot's name on screen"
+    );
+
     // The switches, and a refusal as an alert.
     lead(vec![Command::SetLocked {
         board: Board::Drives,
@@ -131,5 +144,25 @@ pub async fn announcements_and_focus(h: Harness) -> Result<()> {
     ])
     .await?;
     heard(&anna, "Tijd is om").await?;
+
+    // The page's title names the step; the first Tab reaches the skip link, which leads to it.
+    let title = anna.js("return document.title").await?;
+    ensure!(
+        title == "Innoveren & Samen leren · Horen · Koersbord",
+        "the title is {title}"
+    );
+    let first = anna
+        .js("const f = [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
+                 .find((e) => e.tabIndex >= 0 && !e.disabled);
+             return f ? (f.dataset.testid || f.tagName) : ''")
+        .await?;
+    ensure!(
+        first == "skip-link",
+        "the first in the tab order is {first}"
+    );
+    focus(&anna, &tid("skip-link")).await?;
+    press(&anna, &[Key::Enter]).await?;
+    let then = focused(&anna).await?;
+    ensure!(then == "MAIN", "the skip link led to {then}");
     Ok(())
 }

@@ -113,7 +113,7 @@ fn DriveRow(
     view! {
         <div class="drive-row" data-testid=format!("drive-{}", drive.index()) data-drive=drive.index()>
             <div class="drive-label">
-                <span class="drive-name">{drive.dutch()}</span>
+                <span class="drive-name" lang="nl">{drive.dutch()}</span>
                 <span class="drive-about">{move || drive_about(drive, i18n.lang())}</span>
             </div>
             <div class="track" node_ref=track>
@@ -202,8 +202,16 @@ fn OtherDot(dot: DotRef, d: Memo<Option<RowDot>>, layout: Signal<Layout>) -> imp
         .with_untracked(|d| d.as_ref().map(|d| d.side))
         .unwrap_or(Side::Network);
     let testid = format!("dot-{}-{}", id().map(|i| i.0).unwrap_or(0), dot_key(dot));
+    // Escape hides the name shown on focus until focus leaves (1.4.13).
+    let quiet = RwSignal::new(false);
+    let on_key = move |ev: KeyboardEvent| {
+        if ev.key() == "Escape" {
+            quiet.set(true);
+        }
+    };
     view! {
         <span class=dot_class(side) class:dragging=move || dragged().is_some() class:absent=move || pos().is_none()
+            class:quiet=move || quiet.get() on:keydown=on_key on:blur=move |_| quiet.set(false)
             style:left=move || pos().map(|p| place(layout.get(), p).0) style:top=move || pos().map(|p| place(layout.get(), p).1)
             title=title aria-label=title data-name=title tabindex="0" data-testid=testid
             data-slot=move || slot().map(|s| slot_index(s).to_string()).unwrap_or_default()>

@@ -106,7 +106,7 @@ pub fn OwnPillarKeys(grab: RwSignal<Option<Grab>>, sender: DragSender) -> impl I
                             <div class="pillar-key" class:unplaced=move || shown().is_none() class:carried=move || moving().is_some()
                                 class:unconfirmed=unconfirmed>
                                 <label for=id.clone()>
-                                    <span class="pillar-key-name"><span class="pillar-no" aria-hidden="true">{pillar.index() + 1}</span>{pillar.dutch()}</span>
+                                    <span class="pillar-key-name"><span class="pillar-no" aria-hidden="true">{pillar.index() + 1}</span><span lang="nl">{pillar.dutch()}</span></span>
                                     <span class="value" data-testid=format!("pillar-value-{}", pillar.index())>
                                         {move || shown().map(|s| s.value().to_string()).unwrap_or_else(|| "–".into())}
                                     </span>

@@ -278,7 +278,7 @@ pub fn PillarsBoard() -> impl IntoView {
                                     </g>
                                 }.into_any()
                             } else {
-                                view! { <text class="pillar-name" x=dx * LABEL y=dy * LABEL + 0.03 text-anchor=anchor>{pillar.dutch()}</text> }.into_any()
+                                view! { <text class="pillar-name" lang="nl" x=dx * LABEL y=dy * LABEL + 0.03 text-anchor=anchor>{pillar.dutch()}</text> }.into_any()
                             }}
                             <title>{move || format!("{} — {}", pillar.dutch(), pillar_about(pillar, i18n.lang()))}</title>
                         </g>
@@ -374,7 +374,9 @@ fn RadialDot(
         format!("{} · {} · {}{waiting}", name, pillar.dutch(), value)
     };
     // On a phone one's own dot is drawn ≥ 28 px; the whole board is its touch target.
+    // Waiting in the tray (outside the rim, by the spoke's number) it stays small.
     let r = move || match (is_me, narrow.get()) {
+        (true, true) if strength().is_none() => 0.07,
         (true, true) => 0.14,
         (false, true) => 0.075,
         (true, false) => 0.06,

@@ -41,7 +41,7 @@ pub fn DriveResults() -> impl IntoView {
                         });
                         view! {
                             <tr class:signalled=d.is_signal() data-testid=format!("drive-result-{}", d.drive.index())>
-                                <th scope="row">{d.drive.dutch()} {signal}</th>
+                                <th scope="row"><span lang="nl">{d.drive.dutch()}</span> {signal}</th>
                                 {Zone::ALL.into_iter().map(|z| view! {
                                     // The label heads the cell where a phone stacks the table.
                                     <td data-testid=format!("tally-{}-{}", d.drive.index(), z.index()) data-label=move || zone_name(z, i18n.lang())>
@@ -99,7 +99,7 @@ pub fn PillarResults() -> impl IntoView {
                 <tbody>
                     {move || summary.get().into_iter().map(|p| view! {
                         <tr class:weak=p.weak data-testid=format!("pillar-result-{}", p.pillar.index()) data-weak=p.weak.to_string()>
-                            <th scope="row">{p.pillar.dutch()}
+                            <th scope="row"><span lang="nl">{p.pillar.dutch()}</span>
                                 {p.weak.then(|| view! { <span class="weak-mark">" · " {i18n.t(T::WeakPillar)}</span> })}</th>
                             {Side::ALL.into_iter().map(|side| view! {
                                 <td data-testid=format!("median-{}-{}", p.pillar.index(), side_class(side)) data-label=move || side_name(side, i18n.lang())>{spread_text(p.by_side.get(&side))}</td>

@@ -279,6 +279,7 @@ texts! {
     SaySaved => "opgeslagen", "saved";
     SayTray => "terug bij nog te plaatsen", "back among the dots to place";
     SayEveryDot => "Meld elke stip van anderen", "Announce every dot by others";
+    SkipToStage => "Naar de stap", "Skip to the step";
 
     // The facilitator's sessions: Mijn sessies, delete, copy, how long kept
     MySessions => "Mijn sessies", "My sessions";

@@ -162,10 +162,17 @@ pub fn Announcer() -> impl IntoView {
     let every_dot = RwSignal::new(false);
     let last = StoredValue::new(None::<Seen>);
     let pending_others = StoredValue::new(0usize);
+    // Timers may fire after this part of the page was drawn anew (its signals gone): hence
+    // `try_`, which then does nothing.
     let say = move |line: String| {
         // Emptied first, so the same words said twice are announced twice.
-        text.set(String::new());
-        set_timeout(move || text.set(line), std::time::Duration::from_millis(60));
+        text.try_set(String::new());
+        set_timeout(
+            move || {
+                text.try_set(line);
+            },
+            std::time::Duration::from_millis(60),
+        );
     };
 
     Effect::new(move |_| {
@@ -195,10 +202,11 @@ pub fn Announcer() -> impl IntoView {
                     if first {
                         set_timeout(
                             move || {
-                                let n = pending_others.get_value();
-                                pending_others.set_value(0);
+                                let n = pending_others.try_get_value().unwrap_or(0);
+                                pending_others.try_set_value(0);
+                                let lang = i18n.0.try_get_untracked().unwrap_or(Lang::Nl);
                                 if n > 0 {
-                                    say(format!("{n} {}", T::SayOthersPlaced.get(i18n.lang())));
+                                    say(format!("{n} {}", T::SayOthersPlaced.get(lang)));
                                 }
                             },
                             std::time::Duration::from_millis(SUMMARY_MS),

@@ -18,7 +18,7 @@ mod topbar;
 use crate::boards::results::{DriveResults, PillarResults};
 use crate::boards::{drives::DrivesBoard, pillars::PillarsBoard};
 use crate::connection::Status;
-use crate::i18n::{Lang, T, protocol_error_text, rejection_text, use_i18n};
+use crate::i18n::{Lang, T, phase_name, protocol_error_text, rejection_text, use_i18n};
 use crate::live::{Live, Notice, use_live};
 use koersbord_shared::protocol::Role;
 use koersbord_shared::{Board, Phase};
@@ -41,6 +41,23 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
 
     let i18n = use_i18n();
     let role = live.role;
+    // Each page and step has its own title, for tabs and screen readers (2.4.2).
+    Effect::new(move |_| {
+        let lang = i18n.lang();
+        let title = live.state.with(|s| {
+            s.as_ref().map(|s| {
+                let mut parts = vec![phase_name(s.phase, lang).to_owned()];
+                if !s.setup.title.is_empty() {
+                    parts.push(s.setup.title.clone());
+                }
+                parts.push(T::AppName.get(lang).to_owned());
+                parts.join(" · ")
+            })
+        });
+        if let Some(title) = title {
+            document().set_title(&title);
+        }
+    });
     let body = move || {
         if let Some(error) = live
             .fatal
@@ -72,7 +89,7 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
             <div class="room-body">
                 // The live region: what a screen reader would otherwise miss (the projector, with
                 // no one listening, has none). Inside the stage, so the rail beside it stays put.
-                <main class="stage"><Stage/><footer class="room-footer"><announce::Announcer/>{crate::ui::footer()}</footer></main>
+                <main class="stage" id="stage" tabindex="-1"><Stage/><footer class="room-footer"><announce::Announcer/>{crate::ui::footer()}</footer></main>
                 {(role == Role::Facilitator).then(|| view! { <facilitator::FacilitatorPanel/> })}
                 {(role == Role::Participant).then(|| view! { <aside class="side-panel"><people::PeopleList/></aside> })}
             </div>
@@ -82,6 +99,8 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
     view! {
         <div class="room" class:screen=move || role.get() == Some(Role::Screen) data-testid="room"
             data-role=move || role.get().map(|r| format!("{r:?}").to_lowercase())>
+            // Past the header's controls straight to the step (2.4.1).
+            <a class="skip-link" href="#stage" data-testid="skip-link">{i18n.t(T::SkipToStage)}</a>
             <topbar::TopBar/>
             {body}
             <div class="status-dock">
