@@ -323,3 +323,12 @@ pub async fn wait_reconnected(browser: &Browser, within: std::time::Duration) ->
     )
     .await
 }
+
+/// Waits until exactly `want` elements match `css` (`what` names it in a timeout).
+pub async fn wait_count(browser: &Browser, what: &str, css: &str, want: u64) -> Result<()> {
+    let script = format!("return document.querySelectorAll('{css}').length");
+    crate::wait::wait_until(what, TIMEOUT, || async {
+        Ok(browser.js(&script).await?.as_u64() == Some(want))
+    })
+    .await
+}

@@ -4,9 +4,9 @@
 
 use super::reach::{check_laptop, check_phone, settle};
 use anyhow::{Result, ensure};
-use koersbord_e2e::page::{click, join, tid, type_into, wait_attr, wait_phase};
+use koersbord_e2e::page::{click, join, tid, type_into, wait_attr, wait_count, wait_phase};
 use koersbord_e2e::remote::{Remote, send_commands};
-use koersbord_e2e::{Browser, Harness, TIMEOUT, Viewport, wait_until};
+use koersbord_e2e::{Browser, Harness, Viewport};
 use koersbord_shared::protocol::room_link;
 use koersbord_shared::room::{ActionDraft, Command, Need};
 use koersbord_shared::{Drive, ParticipantId, Pillar, Side, Strength, Zone};
@@ -31,14 +31,6 @@ pub const LAPTOP: Viewport = Viewport {
 async fn next_step(laptop: &Browser, phone: &Browser, phase: &str) -> Result<()> {
     click(laptop, &tid("next-step")).await?;
     wait_phase(&[laptop, phone], phase).await
-}
-
-async fn wait_count(page: &Browser, what: &str, css: &str, want: u64) -> Result<()> {
-    let script = format!("return document.querySelectorAll('{css}').length");
-    wait_until(what, TIMEOUT, || async {
-        Ok(page.js(&script).await?.as_u64() == Some(want))
-    })
-    .await
 }
 
 /// `english`: the phone switches to English (the laptop stays Dutch).

@@ -8,31 +8,9 @@ use serde_json::Value;
 /// Sizes of what is on screen: the page against the viewport, the smallest text (outside the
 /// letters on dots and tallies, which are shapes), text cut off by its box, visible controls, the
 /// smallest dot, and words that are noise for a room.
-const MEASURE: &str = r#"
-    const shown = (el) => {
-        const r = el.getBoundingClientRect();
-        if (r.width < 1 || r.height < 1) return false;
-        const s = getComputedStyle(el);
-        return s.visibility !== 'hidden' && s.opacity !== '0';
-    };
-    const label = (el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${el.textContent.trim().slice(0, 40)}"`;
-    let smallest = { px: Infinity, what: '' };
-    const cut = [];
-    for (const el of document.querySelectorAll('body *')) {
-        if (!shown(el) || el.closest('.dot, .radial-dot, .tally, .qr, .sr-only')) continue;
-        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
-        if (!own) continue;
-        // SVG text is sized in the drawing's units: its box's height is its size on screen.
-        const px = el instanceof SVGElement
-            ? el.getBoundingClientRect().height
-            : parseFloat(getComputedStyle(el).fontSize);
-        if (px < smallest.px) smallest = { px, what: label(el) };
-        if (!(el instanceof SVGElement) && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 2)
-            && getComputedStyle(el).overflow !== 'visible') {
-            cut.push(label(el));
-        }
-    }
-    // Nothing may reach past the stage's bottom or right edge, even inside a box that hides it.
+const MEASURE: &str = concat!(
+    text_measure!(),
+    r#"    // Nothing may reach past the stage's bottom or right edge, even inside a box that hides it.
     const below = [...document.querySelectorAll('.stage *')].filter((el) => shown(el)
         && (el.getBoundingClientRect().bottom > innerHeight + 1 || el.getBoundingClientRect().right > innerWidth + 1))
         .map(label);
@@ -56,7 +34,8 @@ const MEASURE: &str = r#"
         noise: ['Begeleider:', 'Gedeeld scherm:', 'Je kijkt mee', 'Bekijk de oogst', 'Facilitator:', 'Shared screen:']
             .filter((w) => text.includes(w)),
     };
-"#;
+"#
+);
 
 /// What one screenful measured.
 pub struct Seen(pub Value);

@@ -2,6 +2,40 @@
 //! projector through a whole session with a full room, and the pillar sliders under a thumb. Screenshots of every step go to
 //! `target/e2e-screenshots/` for a person to look at.
 
+/// The start of both measuring scripts: what is shown, how an element is named in a failure, the
+/// smallest text (the letters on dots and tallies are shapes, not text; SVG text is measured by
+/// its box) and the text boxes that cut their text off.
+macro_rules! text_measure {
+    () => {
+        r#"
+    const shown = (el) => {
+        const r = el.getBoundingClientRect();
+        if (r.width < 1 || r.height < 1) return false;
+        const s = getComputedStyle(el);
+        return s.visibility !== 'hidden' && s.opacity !== '0';
+    };
+    const label = (el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${el.textContent.trim().slice(0, 40)}"`;
+    let smallest = { px: Infinity, what: '' };
+    const cut = [];
+    for (const el of document.querySelectorAll('body *')) {
+        if (!shown(el) || el.closest('.dot, .radial-dot, .tally, .qr, .sr-only, iframe')) continue;
+        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+        if (!own) continue;
+        // SVG text is sized in the drawing's units: its box's height is its size on screen.
+        const px = el instanceof SVGElement
+            ? el.getBoundingClientRect().height
+            : parseFloat(getComputedStyle(el).fontSize);
+        if (px < smallest.px) smallest = { px, what: label(el) };
+        if (!(el instanceof SVGElement) && !['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)
+            && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 2)
+            && getComputedStyle(el).overflow !== 'visible') {
+            cut.push(label(el));
+        }
+    }
+"#
+    };
+}
+
 mod devices;
 mod fit;
 mod heard;

@@ -4,9 +4,9 @@
 
 use super::fit::check;
 use anyhow::{Result, ensure};
-use koersbord_e2e::page::wait_phase;
+use koersbord_e2e::page::{wait_count, wait_phase};
 use koersbord_e2e::remote::{Remote, send_commands};
-use koersbord_e2e::{Browser, Harness, TIMEOUT, Viewport, wait_until};
+use koersbord_e2e::{Browser, Harness, Viewport};
 use koersbord_shared::protocol::{SessionCreated, room_link};
 use koersbord_shared::room::{ActionDraft, Command, InsightId, Need, Spotlight};
 use koersbord_shared::{Board, Drive, ParticipantId, Phase, Pillar, Side, Strength, Zone};
@@ -44,14 +44,6 @@ async fn go(screen: &Browser, s: &SessionCreated, phase: Phase) -> Result<()> {
     lead(screen, s, &[Command::GoToPhase { phase }]).await?;
     let name = format!("{phase:?}").to_lowercase();
     wait_phase(&[screen], &name).await
-}
-
-async fn wait_count(screen: &Browser, what: &str, css: &str, want: u64) -> Result<()> {
-    let script = format!("return document.querySelectorAll('{css}').length");
-    wait_until(what, TIMEOUT, || async {
-        Ok(screen.js(&script).await?.as_u64() == Some(want))
-    })
-    .await
 }
 
 pub async fn walk(h: Harness, width: u32, height: u32) -> Result<()> {

@@ -8,31 +8,9 @@ use serde_json::{Value, json};
 
 /// Sizes of what is on screen. The letters on dots and tallies are shapes, not text; a control is
 /// measured by its box, or by its `::after` touch area where it has one (one's own drive dot).
-const MEASURE: &str = r#"
-    const shown = (el) => {
-        const r = el.getBoundingClientRect();
-        if (r.width < 1 || r.height < 1) return false;
-        const s = getComputedStyle(el);
-        return s.visibility !== 'hidden' && s.opacity !== '0';
-    };
-    const label = (el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${el.textContent.trim().slice(0, 40)}"`;
-    let smallest = { px: Infinity, what: '' };
-    const cut = [];
-    for (const el of document.querySelectorAll('body *')) {
-        if (!shown(el) || el.closest('.dot, .radial-dot, .tally, .qr, .sr-only, iframe')) continue;
-        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
-        if (!own) continue;
-        const px = el instanceof SVGElement
-            ? el.getBoundingClientRect().height
-            : parseFloat(getComputedStyle(el).fontSize);
-        if (px < smallest.px) smallest = { px, what: label(el) };
-        if (!(el instanceof SVGElement) && !['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)
-            && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 2)
-            && getComputedStyle(el).overflow !== 'visible') {
-            cut.push(label(el));
-        }
-    }
-    const wide = [...document.querySelectorAll('body *')]
+const MEASURE: &str = concat!(
+    text_measure!(),
+    r#"    const wide = [...document.querySelectorAll('body *')]
         .filter((el) => shown(el) && !el.closest('.preview-frame')
             && el.getBoundingClientRect().right > innerWidth + 1)
         .map(label);
@@ -57,7 +35,8 @@ const MEASURE: &str = r#"
         people: box('.facilitator [data-testid=people]'), insight: box('[data-testid=quick-insight-text]'),
         step: box('.topbar'),
     };
-"#;
+"#
+);
 
 fn describe(device: &str, step: &str, file: &std::path::Path, v: &Value) -> String {
     format!("{step} on the {device} ({}): {v}", file.display())

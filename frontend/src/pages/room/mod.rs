@@ -100,7 +100,10 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
         <div class="room" class:screen=move || role.get() == Some(Role::Screen) data-testid="room"
             data-role=move || role.get().map(|r| format!("{r:?}").to_lowercase())>
             // Past the header's controls straight to the step (2.4.1).
-            <a class="skip-link" href="#stage" data-testid="skip-link">{i18n.t(T::SkipToStage)}</a>
+            // (Not on the projector: no one tabs through it, and it shows no controls.)
+            {move || (role.get() != Some(Role::Screen)).then(|| view! {
+                <a class="skip-link" href="#stage" data-testid="skip-link">{i18n.t(T::SkipToStage)}</a>
+            })}
             <topbar::TopBar/>
             {body}
             <div class="status-dock">
