@@ -9,7 +9,7 @@ use koersbord_e2e::remote::{Remote, send_commands};
 use koersbord_e2e::{Browser, Harness, Viewport};
 use koersbord_shared::protocol::room_link;
 use koersbord_shared::room::{ActionDraft, Command, Need};
-use koersbord_shared::{Drive, ParticipantId, Pillar, Side, Strength, Zone};
+use koersbord_shared::{Drive, ParticipantId, Pillar, Side, Zone};
 
 const OTHERS: [(&str, Side); 7] = [
     ("Bram", Side::Management),
@@ -133,15 +133,7 @@ pub async fn walk(
 
     next_step(&laptop, &phone, "pillars").await?;
     for (i, p) in others.iter().enumerate() {
-        let places: Vec<Command> = Pillar::ALL
-            .into_iter()
-            .enumerate()
-            .map(|(k, pillar)| Command::PlacePillar {
-                pillar,
-                strength: Strength::new(((i * 13 + k * 29) % 101) as u8),
-            })
-            .collect();
-        p.commands(&laptop, &places).await?;
+        p.commands(&laptop, &super::spread_pillars(i)).await?;
     }
     wait_count(&laptop, "56 pillar dots", ".radial-dot", 56).await?;
     check_phone(&phone, "pillars").await?;

@@ -36,6 +36,19 @@ macro_rules! text_measure {
     };
 }
 
+/// Participant number `i`'s eight pillar placements, spread over the whole scale so every board
+/// shows strong, middling and weak dots.
+fn spread_pillars(i: usize) -> Vec<koersbord_shared::room::Command> {
+    koersbord_shared::Pillar::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(k, pillar)| koersbord_shared::room::Command::PlacePillar {
+            pillar,
+            strength: koersbord_shared::Strength::new(((i * 13 + k * 29) % 101) as u8),
+        })
+        .collect()
+}
+
 mod devices;
 mod fit;
 mod heard;

@@ -9,7 +9,7 @@ use koersbord_e2e::remote::{Remote, send_commands};
 use koersbord_e2e::{Browser, Harness, Viewport};
 use koersbord_shared::protocol::{SessionCreated, room_link};
 use koersbord_shared::room::{ActionDraft, Command, InsightId, Need, Spotlight};
-use koersbord_shared::{Board, Drive, ParticipantId, Phase, Pillar, Side, Strength, Zone};
+use koersbord_shared::{Board, Drive, ParticipantId, Phase, Pillar, Side, Zone};
 
 const PEOPLE: [(&str, Side); 8] = [
     ("Anna", Side::Network),
@@ -159,15 +159,7 @@ pub async fn walk(h: Harness, width: u32, height: u32) -> Result<()> {
 
     go(&screen, &s, Phase::Pillars).await?;
     for (i, p) in people.iter().enumerate() {
-        let places: Vec<Command> = Pillar::ALL
-            .into_iter()
-            .enumerate()
-            .map(|(k, pillar)| Command::PlacePillar {
-                pillar,
-                strength: Strength::new(((i * 13 + k * 29) % 101) as u8),
-            })
-            .collect();
-        p.commands(&screen, &places).await?;
+        p.commands(&screen, &super::spread_pillars(i)).await?;
     }
     wait_count(&screen, "64 pillar dots", ".radial-dot", 64).await?;
     check(&screen, "pillars", width).await?;
