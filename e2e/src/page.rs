@@ -159,6 +159,16 @@ pub async fn press(browser: &Browser, keys: &[Key]) -> Result<()> {
     Ok(())
 }
 
+/// Presses and releases the printable key `c` (a letter: `Key` has only the special keys).
+pub async fn press_char(browser: &Browser, c: char) -> Result<()> {
+    let actions = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: c })
+        .then(KeyAction::Up { value: c });
+    browser.client().perform_actions(actions).await?;
+    browser.client().release_actions().await?;
+    Ok(())
+}
+
 /// Scrolls the element matching `css` to the middle of the viewport (pointer actions do not scroll).
 pub async fn scroll_to(browser: &Browser, css: &str) -> Result<()> {
     browser.wait_for(css).await?;

@@ -19,7 +19,7 @@ use koersbord_shared::protocol::{ClientMsg, Invite, Presence, ProtocolError, Rol
 use koersbord_shared::room::{Actor, Command, Rejection, RoomState, decide};
 use koersbord_shared::{DotRef, ParticipantId};
 use leptos::prelude::*;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A refusal or problem to show the user.
 #[derive(Clone, Debug, PartialEq)]
@@ -68,6 +68,8 @@ pub struct Live {
     pub fatal: RwSignal<Option<ProtocolError>>,
     pub notice: RwSignal<Option<(u64, Notice)>>,
     pub drags: RwSignal<Drags>,
+    /// The letters on each participant's dot, unique on their side (`RoomState::initials`).
+    pub initials: Memo<BTreeMap<ParticipantId, String>>,
     /// Commands not yet answered, by id: sent, or (placements only) waiting for the line.
     pub pending: RwSignal<HashMap<u64, Command>>,
     /// Server time minus browser time, in ms, from the best ping so far.
@@ -80,12 +82,24 @@ pub struct Live {
 }
 
 impl Live {
+    /// The letters on `id`'s dot (reactive: they change when a namesake joins).
+    pub fn initial_of(&self, id: ParticipantId) -> String {
+        self.initials
+            .with(|m| m.get(&id).cloned())
+            .unwrap_or_else(|| "?".into())
+    }
+
     /// Connects to `room` with the capability `key` from the link.
     pub fn connect(room: String, key: String) -> Live {
+        let state = RwSignal::new(None::<RoomState>);
+        let initials = Memo::new(move |_| {
+            state.with(|s| s.as_ref().map(RoomState::initials).unwrap_or_default())
+        });
         let live = Live {
             room: StoredValue::new(room.clone()),
             key: StoredValue::new(key.clone()),
-            state: RwSignal::new(None),
+            state,
+            initials,
             role: RwSignal::new(None),
             you: RwSignal::new(None),
             removed: RwSignal::new(false),

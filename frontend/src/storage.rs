@@ -48,3 +48,16 @@ pub fn set_sound_muted(muted: bool) {
         let _ = s.set_item("koersbord.mute", if muted { "1" } else { "0" });
     }
 }
+
+/// Whether this browser shows the boards as lists (a reader's choice, kept across sessions).
+pub fn list_view() -> bool {
+    local()
+        .and_then(|s| s.get_item("koersbord.list").ok().flatten())
+        .is_some_and(|v| v == "1")
+}
+
+pub fn set_list_view(on: bool) {
+    if let Some(s) = local() {
+        let _ = s.set_item("koersbord.list", if on { "1" } else { "0" });
+    }
+}

@@ -94,16 +94,24 @@ pub async fn announcements_and_focus(h: Harness) -> Result<()> {
         focused(&anna).await?
     );
 
-    // A focused dot's name can be dismissed with Escape.
+    // Someone else's dot is no tab stop and no control: the cell it lies in says whose it is.
     let other = format!("[data-testid=dot-{}-d2]", bram.id);
-    let name_shown = format!(
-        "return getComputedStyle(document.querySelector('{other}'), '::before').content !== 'none'"
-    );
-    focus(&anna, &other).await?;
-    press(&anna, &[Key::Escape]).await?;
+    let other_dot = anna
+        .js(&format!(
+            "const d = document.querySelector('{other}'); return [d.tabIndex, d.getAttribute('aria-hidden')]"
+        ))
+        .await?;
     ensure!(
-        anna.js(&name_shown).await? == false,
-        "Escape left the dot's name on screen"
+        other_dot == serde_json::json!([-1, "true"]),
+        "another's dot is still in the tab order or the tree: {other_dot}"
+    );
+    let cell = anna
+        .js("return document.querySelector('[data-testid=cell-says-2-3]').textContent")
+        .await?;
+    ensure!(
+        cell.as_str()
+            .is_some_and(|t| t.contains("Bram") && t.contains("Management: 1")),
+        "the Neutraal cell of Autonomie does not say Bram's dot is there: {cell}"
     );
 
     // The switches, and a refusal as an alert.

@@ -49,6 +49,7 @@ fn spread_pillars(i: usize) -> Vec<koersbord_shared::room::Command> {
         .collect()
 }
 
+mod choose;
 mod devices;
 mod fit;
 mod heard;
@@ -124,4 +125,14 @@ fn a_first_placement_is_seen_live_before_the_finger_lets_go() -> Result<()> {
 #[test]
 fn a_screen_reader_hears_what_changes_and_focus_stays_on_the_page() -> Result<()> {
     run("heard", heard::announcements_and_focus)
+}
+
+#[test]
+fn a_dot_is_put_in_place_by_a_tap_a_click_or_keys_through_its_choice() -> Result<()> {
+    run("put_in", choose::put_in_by_tap_click_and_keys)
+}
+
+#[test]
+fn the_list_view_says_who_placed_what_as_the_board_shows() -> Result<()> {
+    run("list_view", choose::the_list_view_says_what_the_board_shows)
 }

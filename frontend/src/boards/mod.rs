@@ -3,8 +3,10 @@
 //! others arrive as presence (`Live::drags`) and are drawn as ghosts until their drop arrives.
 
 pub mod dot;
+pub mod drive_dots;
 pub mod drive_layout;
 pub mod drives;
+pub mod list;
 pub mod pillar_keys;
 pub mod pillars;
 pub mod results;

@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 const START: u8 = 50;
 
 /// The words beside a value: what 100 and 0 mean, not just the number.
-fn value_text(strength: Option<Strength>, lang: crate::i18n::Lang) -> String {
+pub(super) fn value_text(strength: Option<Strength>, lang: crate::i18n::Lang) -> String {
     match strength {
         None => T::NotPlaced.get(lang).to_owned(),
         Some(s) => {

@@ -2,8 +2,8 @@
 //! the core along its pillar is the rating: near the core is strong, out at the rim is weak. The
 //! number (0–100) is what is stored; this module only maps it to and from the drawing.
 
-use super::dot::{initial, side_class};
-use super::drives::dot_key;
+use super::dot::side_class;
+use super::drive_dots::dot_key;
 use super::{DragSender, Grab, Via};
 use crate::i18n::{T, pillar_about, use_i18n};
 use crate::live::{Live, use_live};
@@ -119,6 +119,7 @@ pub fn PillarsBoard() -> impl IntoView {
     });
     let me = move || live.you.get();
     let narrow = use_narrow();
+    let as_list = super::list::use_list_view(koersbord_shared::Board::Pillars);
 
     let dots = Memo::new(move |_| {
         let me = live.you.get();
@@ -248,9 +249,16 @@ pub fn PillarsBoard() -> impl IntoView {
 
     view! {
         <section class="board pillars-board" class:locked=locked data-testid="pillars-board">
-            <p class="hint">{move || if locked.get() { i18n.tr(T::Locked) } else if me().is_some() { i18n.tr(T::PillarHint) } else { i18n.tr(T::WatchOnly) }}</p>
+            <div class="board-top">
+                <p class="hint">{move || if locked.get() { i18n.tr(T::Locked) } else if me().is_some() { i18n.tr(T::PillarHint) } else { i18n.tr(T::WatchOnly) }}</p>
+                <super::list::ListSwitch/>
+            </div>
             {move || hidden.get().then(|| view! { <p class="hint hidden-note" data-testid="hidden-note">{i18n.t(T::Hidden)}</p> })}
-            <svg class="radial" class:narrow=move || narrow.get() node_ref=svg
+            {move || as_list.get().then(|| view! { <super::list::PillarsList/> })}
+            // The drawing's dots are summarised in the list view and beside each slider; the
+            // drawing itself is one picture with a name.
+            <svg class="radial" class:listed=move || as_list.get() role="img"
+                aria-label=move || format!("{} · {}", i18n.tr(T::SpotlightPillars), i18n.tr(T::RadialLegend)) class:narrow=move || narrow.get() node_ref=svg
                 viewBox=move || { let (vx, vy) = half_view(narrow.get()); format!("{} {} {} {}", -vx, -vy, 2.0 * vx, 2.0 * vy) }
                 data-testid="pillars-svg"
                 on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointercancel=on_cancel>
@@ -294,7 +302,7 @@ pub fn PillarsBoard() -> impl IntoView {
             </svg>
             // The scale in words, for the shared screen, where the labels in the drawing are too
             // small to read from the back of the room.
-            <p class="radial-legend">{i18n.t(T::RadialLegend)}</p>
+            {move || (!as_list.get()).then(|| view! { <p class="radial-legend">{i18n.t(T::RadialLegend)}</p> })}
             <super::pillar_keys::OwnPillarKeys grab sender/>
         </section>
     }
@@ -398,7 +406,7 @@ fn RadialDot(
                 <circle class="unconfirmed-hatch" r=r fill="url(#unconfirmed-hatch)"/>
                 <circle class="unconfirmed-ring" r=move || r() * 1.45/>
             })}
-            <text y="0.02">{initial(&first.name)}</text>
+            <text y="0.02">{move || live.initial_of(id)}</text>
             <title>{title}</title>
         </g>
     }

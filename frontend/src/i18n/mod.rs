@@ -182,9 +182,18 @@ texts! {
     Core => "sterk", "strong";
     Rim => "zwak", "weak";
     RadialLegend => "Midden: sterk ontwikkeld · buitenrand: zwak ontwikkeld", "Centre: strongly developed · rim: weakly developed";
-    DragHint => "Sleep je stip naar een vak.", "Drag your dot into a zone.";
-    KeysHint => "Met het toetsenbord: kies je stip en gebruik de pijltjes.",
-        "With the keyboard: pick your dot and use the arrow keys.";
+    DragHint => "Tik op een vak om je stip daar te zetten, of sleep hem erheen.",
+        "Tap a zone to put your dot there, or drag it there.";
+    KeysHint => "Met het toetsenbord: kies je stip, Enter en de pijltjes, of M voor een keuzelijst.",
+        "With the keyboard: pick your dot, Enter and the arrow keys, or M for a list of places.";
+    DotTapHint => "Tik erop om te kiezen waar hij komt.", "Tap it to choose where it goes.";
+    PutIn => "Zet in:", "Put in:";
+    CellEmpty => "leeg", "empty";
+    DriveColumn => "Drijfveer", "Drive";
+    PillarColumn => "Pijler", "Pillar";
+    ListView => "Lijstweergave", "List view";
+    ListOnScreen => "Lijst op het scherm", "List on the screen";
+    ListNotPlaced => "nog niet", "not yet";
     PillarHint => "Sleep je stip langs de pijler: dichtbij de kern is sterk ontwikkeld, naar buiten zwak.",
         "Drag your dot along the pillar: near the core is strongly developed, further out is weak.";
     ShowResults => "Toon uitkomsten", "Show results";

@@ -9,7 +9,7 @@ use koersbord_shared::protocol::ProtocolError;
 use koersbord_shared::room::{Actor, Command, Rejection};
 
 /// Every command's `type`, as the protocol spells it.
-pub(crate) const COMMAND_TYPES: [&str; 23] = [
+pub(crate) const COMMAND_TYPES: [&str; 24] = [
     "join",
     "remove_participant",
     "edit_setup",
@@ -23,6 +23,7 @@ pub(crate) const COMMAND_TYPES: [&str; 23] = [
     "set_locked",
     "set_revealed",
     "set_results_shown",
+    "set_listed",
     "add_insight",
     "edit_insight",
     "remove_insight",
@@ -50,6 +51,7 @@ pub(crate) fn command_type(command: &Command) -> &'static str {
         Command::SetLocked { .. } => "set_locked",
         Command::SetRevealed { .. } => "set_revealed",
         Command::SetResultsShown { .. } => "set_results_shown",
+        Command::SetListed { .. } => "set_listed",
         Command::AddInsight { .. } => "add_insight",
         Command::EditInsight { .. } => "edit_insight",
         Command::RemoveInsight { .. } => "remove_insight",

@@ -69,6 +69,11 @@ pub enum Command {
         board: Board,
         shown: bool,
     },
+    /// The shared screen shows `board` as a list instead of the drawing (facilitator).
+    SetListed {
+        board: Board,
+        listed: bool,
+    },
     AddInsight {
         text: String,
         #[serde(default)]

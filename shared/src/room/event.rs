@@ -59,6 +59,10 @@ pub enum Event {
         board: Board,
         shown: bool,
     },
+    ListedChanged {
+        board: Board,
+        listed: bool,
+    },
     InsightAdded {
         insight: Insight,
     },
@@ -140,6 +144,7 @@ impl Event {
             Event::ResultsShownChanged { board, shown } => {
                 state.board_mut(*board).results_shown = *shown
             }
+            Event::ListedChanged { board, listed } => state.board_mut(*board).listed = *listed,
             Event::InsightAdded { insight } => {
                 state.next_insight = state.next_insight.max(insight.id.0 + 1);
                 state.insights.insert(insight.id, insight.clone());

@@ -6,6 +6,7 @@ mod anonymise;
 pub mod audit;
 mod command;
 mod event;
+mod initials;
 mod outcomes;
 mod planned;
 mod rejection;
@@ -18,6 +19,7 @@ mod view;
 pub use anonymise::ANONYMOUS_NAME;
 pub use command::{Actor, Command};
 pub use event::Event;
+pub use initials::initials;
 pub use outcomes::{
     Action, ActionDraft, ActionId, Insight, InsightId, MAX_ACTIONS, MAX_INSIGHTS, Need, is_date,
 };
@@ -174,6 +176,14 @@ fn decide_facilitator(
             changed(Some(current), Some(*shown), || Event::ResultsShownChanged {
                 board: *board,
                 shown: *shown,
+            })
+        }
+        C::SetListed { board, listed } => {
+            changed(Some(state.board(*board).listed), Some(*listed), || {
+                Event::ListedChanged {
+                    board: *board,
+                    listed: *listed,
+                }
             })
         }
         // Routed in `decide` before it gets here.

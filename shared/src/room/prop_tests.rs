@@ -47,6 +47,8 @@ fn any_command() -> impl Strategy<Value = Command> {
             .prop_map(|(board, revealed)| Command::SetRevealed { board, revealed }),
         (prop::sample::select(Board::ALL.to_vec()), any::<bool>())
             .prop_map(|(board, shown)| Command::SetResultsShown { board, shown }),
+        (prop::sample::select(Board::ALL.to_vec()), any::<bool>())
+            .prop_map(|(board, listed)| Command::SetListed { board, listed }),
         (
             "[a-z ]{0,20}",
             prop::option::of((0u8..3).prop_map(Need::Goal))

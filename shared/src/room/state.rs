@@ -68,6 +68,10 @@ pub struct BoardControl {
     /// The tallies and statistics are shown to everyone, the shared screen included.
     #[serde(default)]
     pub results_shown: bool,
+    /// The shared screen shows this board as a list (per item and side, who put their dot where)
+    /// instead of the drawing, for someone in the room who reads a list better than a picture.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub listed: bool,
 }
 
 impl Default for BoardControl {
@@ -76,6 +80,7 @@ impl Default for BoardControl {
             locked: false,
             revealed: true,
             results_shown: false,
+            listed: false,
         }
     }
 }

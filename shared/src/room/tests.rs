@@ -479,6 +479,39 @@ fn the_facilitator_shows_and_hides_the_results() {
 }
 
 #[test]
+fn only_the_facilitator_lists_a_board_on_the_shared_screen() {
+    let mut s = room();
+    let a = join(&mut s, "Anna", Side::Network);
+    let list = Command::SetListed {
+        board: Board::Drives,
+        listed: true,
+    };
+    assert_eq!(
+        handle(&mut s, Actor::Participant(a), &list, 0),
+        Err(Rejection::NotAllowed)
+    );
+    assert_eq!(
+        handle(&mut s, Actor::Screen, &list, 0),
+        Err(Rejection::NotAllowed)
+    );
+    assert!(!s.drives_board.listed);
+    let events = handle(&mut s, Actor::Facilitator, &list, 0).unwrap();
+    assert_eq!(
+        events,
+        vec![Event::ListedChanged {
+            board: Board::Drives,
+            listed: true
+        }]
+    );
+    assert!(s.drives_board.listed && !s.pillars_board.listed);
+    assert_eq!(
+        handle(&mut s, Actor::Facilitator, &list, 0).unwrap(),
+        vec![],
+        "listing a listed board changes nothing"
+    );
+}
+
+#[test]
 fn setup_edits_are_checked_and_kept() {
     let mut s = room();
     let cmd = Command::EditSetup {

@@ -77,6 +77,9 @@ fn BoardSwitches() -> impl IntoView {
             let results = move |_| {
                 let _ = live.command(Command::SetResultsShown { board, shown: !c.results_shown });
             };
+            let listed = move |_| {
+                let _ = live.command(Command::SetListed { board, listed: !c.listed });
+            };
             view! {
                 <section class="board-switches">
                     <button class="secondary" data-testid="toggle-lock" aria-pressed=c.locked.to_string() on:click=lock>
@@ -87,6 +90,9 @@ fn BoardSwitches() -> impl IntoView {
                     </button>
                     <button class="secondary" data-testid="toggle-results" aria-pressed=c.results_shown.to_string() on:click=results>
                         {if c.results_shown { i18n.t(T::HideResults) } else { i18n.t(T::ShowResults) }}
+                    </button>
+                    <button class="secondary" data-testid="toggle-listed" aria-pressed=c.listed.to_string() on:click=listed>
+                        {i18n.t(T::ListOnScreen)}
                     </button>
                 </section>
             }

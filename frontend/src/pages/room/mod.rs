@@ -32,6 +32,7 @@ pub struct Now(pub RwSignal<f64>);
 pub fn RoomPage(room: String, key: String) -> impl IntoView {
     let live = Live::connect(room, key);
     provide_context(live);
+    provide_context(crate::boards::list::ListView::remembered());
     provide_context(harvest::HarvestOpen(RwSignal::new(harvest::asked_for())));
     let now = Now(RwSignal::new(live.server_now()));
     provide_context(now);

@@ -133,16 +133,9 @@ pub fn PeopleList() -> impl IntoView {
         };
         let name = p.name.clone();
         let name_for_label = StoredValue::new(p.name.clone());
-        let initial = p
-            .name
-            .chars()
-            .next()
-            .unwrap_or('?')
-            .to_uppercase()
-            .to_string();
         view! {
             <li class="person" class:online=online class:leaving=move || seconds_left().is_some() data-testid=format!("person-{}", id.0)>
-                <span class=format!("dot dot-{}", side_class(p.side)) aria-hidden="true">{initial}</span>
+                <span class=format!("dot dot-{}", side_class(p.side)) aria-hidden="true">{move || live.initial_of(id)}</span>
                 <span class="person-name"><bdi>{p.name.clone()}</bdi>
                     {move || (live.you.get() == Some(id)).then(|| view! { <span class="muted">" (" {i18n.t(T::You)} ")"</span> })}
                 </span>

@@ -4,7 +4,7 @@
 
 use super::actions::{ActionsPanel, ReflectionList, Signals, WeakPillars};
 use super::steps::{AmbitionCircles, Invite, StepIntro};
-use crate::boards::dot::{initial, side_class};
+use crate::boards::dot::side_class;
 use crate::boards::results::{DriveResults, PillarResults};
 use crate::boards::{drives::DrivesBoard, pillars::PillarsBoard};
 use crate::i18n::{T, side_name, use_i18n};
@@ -121,7 +121,7 @@ fn Joined() -> impl IntoView {
                         <ul>
                             {move || names().into_iter().map(|(id, name)| view! {
                                 <li class="person" data-testid=format!("person-{}", id.0)>
-                                    <span class=format!("dot dot-{}", side_class(side)) aria-hidden="true">{initial(&name)}</span>
+                                    <span class=format!("dot dot-{}", side_class(side)) aria-hidden="true">{move || live.initial_of(id)}</span>
                                     <span class="person-name"><bdi>{name}</bdi></span>
                                 </li>
                             }).collect_view()}

@@ -1,7 +1,7 @@
 //! The spotlight: the facilitator picks one drive, pillar or insight card; the shared screen then
 //! shows it large, with who placed what there per side, while the room talks about it.
 
-use crate::boards::dot::{initial, side_class};
+use crate::boards::dot::side_class;
 use crate::i18n::{T, drive_about, need_label, pillar_about, side_name, use_i18n, zone_name};
 use crate::live::use_live;
 use koersbord_shared::room::{Command, Need, Participant, RoomState, Spotlight};
@@ -101,9 +101,11 @@ pub fn SpotlightControl() -> impl IntoView {
 /// One person as a chip: their dot's shape and letter, their name, and for a pillar their
 /// strength as a number and a bar (weak on the left, strong on the right, as the sliders).
 fn person_chip(p: &Participant, strength: Option<u8>) -> impl IntoView + use<> {
+    let live = use_live();
+    let id = p.id;
     view! {
         <li class=format!("chip side-{}", side_class(p.side))>
-            <span class=format!("dot dot-{}", side_class(p.side)) aria-hidden="true">{initial(&p.name)}</span>
+            <span class=format!("dot dot-{}", side_class(p.side)) aria-hidden="true">{move || live.initial_of(id)}</span>
             <bdi>{p.name.clone()}</bdi>
             {strength.map(|v| view! {
                 <span class="chip-bar" aria-hidden="true"><span style:width=format!("{v}%")></span></span>

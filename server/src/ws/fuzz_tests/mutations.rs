@@ -116,6 +116,7 @@ const TAGS: &[&str] = &[
     "set_locked",
     "set_revealed",
     "set_results_shown",
+    "set_listed",
     "add_insight",
     "edit_insight",
     "remove_insight",

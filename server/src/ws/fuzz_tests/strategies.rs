@@ -85,6 +85,8 @@ fn any_command() -> impl Strategy<Value = Command> {
             .prop_map(|(board, revealed)| Command::SetRevealed { board, revealed }),
         (any_board(), any::<bool>())
             .prop_map(|(board, shown)| Command::SetResultsShown { board, shown }),
+        (any_board(), any::<bool>())
+            .prop_map(|(board, listed)| Command::SetListed { board, listed }),
         (any_text(), prop::option::of(any_need()))
             .prop_map(|(text, about)| Command::AddInsight { text, about }),
         (0u32..5, any_text(), prop::option::of(any_need())).prop_map(|(i, text, about)| {
