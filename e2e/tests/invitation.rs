@@ -59,6 +59,7 @@ fn the_invitation_prints_with_its_date_code_and_a_qr_of_the_join_link() -> Resul
         f.wait_for_text(&tid("invitation-when"), "1 maart 2027, 09:30")
             .await?;
         f.screenshot("invitation-1366x768").await?;
+        koersbord_e2e::axe::check(&f, "the invitation").await?;
 
         let join = h.url(&room_link(&s.room, &s.join_key));
         let drawn = f
@@ -114,6 +115,7 @@ fn the_invitation_prints_with_its_date_code_and_a_qr_of_the_join_link() -> Resul
             "wider than the phone: {wide}"
         );
         phone.screenshot("invitation-390x844").await?;
+        koersbord_e2e::axe::check(&phone, "the invitation on a phone").await?;
 
         // The facilitator's own links, apart and marked secret (a new page: a fragment change
         // alone does not load one).
@@ -123,6 +125,7 @@ fn the_invitation_prints_with_its_date_code_and_a_qr_of_the_join_link() -> Resul
         f.wait_for_text(&tid("secret-lead"), &s.facilitator_key)
             .await?;
         f.wait_for_text(&tid("secret-links"), "Geheim").await?;
+        koersbord_e2e::axe::check(&f, "the secret links").await?;
         Ok(())
     })
 }

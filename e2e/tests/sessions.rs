@@ -55,6 +55,7 @@ fn a_session_closed_without_keeping_its_link_is_found_under_mijn_sessies_and_led
         f.wait_for_text(&tid("my-sessions"), "ander apparaat")
             .await?;
         f.screenshot("mijn-sessies-1366x768").await?;
+        koersbord_e2e::axe::check(&f, "Mijn sessies on a laptop").await?;
         click(&f, &tid("my-session-lead")).await?;
         f.wait_for(&tid("next-step")).await?;
         ensure!(
@@ -83,6 +84,7 @@ fn a_session_closed_without_keeping_its_link_is_found_under_mijn_sessies_and_led
         );
         koersbord_e2e::page::scroll_to(&phone, &tid("my-sessions")).await?;
         phone.screenshot("mijn-sessies-390x844").await?;
+        koersbord_e2e::axe::check(&phone, "Mijn sessies on a phone").await?;
         // Removing it from the list deletes nothing: the link still leads the session.
         let lead_phone = koersbord_e2e::page::attr(&phone, &tid("my-session-lead"), "href")
             .await?
@@ -213,8 +215,10 @@ fn the_privacy_page_names_the_organisation_its_contact_and_the_retention_in_both
         let body = f.body_text().await?;
         ensure!(body.contains("Geen accounts"), "{body}");
         f.screenshot("privacy-1366x768").await?;
+        koersbord_e2e::axe::check(&f, "the privacy page").await?;
         click(&f, &tid("lang-switch")).await?;
         f.wait_for_text(&tid("privacy"), "No accounts").await?;
+        koersbord_e2e::axe::check(&f, "the English privacy page").await?;
         let phone = h.browser("phone", Viewport::PHONE).await?;
         phone.goto("/privacy").await?;
         phone.wait_for_text(&tid("privacy-days"), "90").await?;
@@ -226,6 +230,7 @@ fn the_privacy_page_names_the_organisation_its_contact_and_the_retention_in_both
             "wider than the phone: {wide}"
         );
         phone.screenshot("privacy-390x844").await?;
+        koersbord_e2e::axe::check(&phone, "the privacy page on a phone").await?;
         Ok(())
     })
 }

@@ -14,7 +14,15 @@ fn the_client_loads_in_a_browser() -> Result<()> {
 
         let browser = h.browser("desktop", Viewport::DESKTOP).await?;
         // It is the wasm that renders: the module was fetched and is running.
-        koersbord_e2e::page::start_page_runs(&browser).await
+        koersbord_e2e::page::start_page_runs(&browser).await?;
+        // The start page meets WCAG A/AA, on a laptop and on a phone, in both languages.
+        koersbord_e2e::axe::check(&browser, "the start page").await?;
+        let phone = h.browser("phone", Viewport::PHONE).await?;
+        koersbord_e2e::page::start_page_runs(&phone).await?;
+        koersbord_e2e::axe::check(&phone, "the start page on a phone").await?;
+        koersbord_e2e::page::click(&phone, &koersbord_e2e::page::tid("lang-switch")).await?;
+        phone.wait_for_text("h1", "Setting course").await?;
+        koersbord_e2e::axe::check(&phone, "the English start page on a phone").await
     })
 }
 

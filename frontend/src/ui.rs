@@ -26,10 +26,17 @@ pub fn QrCode(
     #[prop(into)] data: Signal<String>,
     #[prop(into, optional)] label: Option<String>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let path = move || qr_path(&data.get());
+    // Without a label of its own, a code says what it opens: the link to take part.
+    let name = move || {
+        label
+            .clone()
+            .unwrap_or_else(|| format!("{}: {}", i18n.tr(T::QrJoin), data.get()))
+    };
     view! {
         <svg class="qr" viewBox=move || path().map(|(w, _)| format!("-2 -2 {} {}", w + 4, w + 4)).unwrap_or_default()
-            role="img" aria-label=label shape-rendering="crispEdges" data-testid="qr">
+            role="img" aria-label=name shape-rendering="crispEdges" data-testid="qr">
             <rect x="-2" y="-2" width="100%" height="100%" fill="#fff"/>
             <path d=move || path().map(|(_, d)| d).unwrap_or_default() fill="#111"/>
         </svg>

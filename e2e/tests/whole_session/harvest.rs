@@ -148,6 +148,7 @@ pub async fn check_everywhere(h: &Harness, played: &Played) -> Result<()> {
     want.pictures = [drive_dots, pillar_dots];
     click(facilitator, &tid("open-harvest")).await?;
     check_harvest(facilitator, &want).await?;
+    koersbord_e2e::axe::check(facilitator, "the harvest").await?;
     anna.goto("/").await?;
     anna.goto(join_link).await?;
     wait_phase(&[anna], "close").await?;
@@ -157,6 +158,7 @@ pub async fn check_everywhere(h: &Harness, played: &Played) -> Result<()> {
     );
     click(anna, &tid("open-harvest")).await?;
     check_harvest(anna, &want).await?;
+    koersbord_e2e::axe::check(anna, "the harvest from Anna's link").await?;
     // The projector has no buttons: the harvest is read on laptops and phones.
     ensure!(
         screen

@@ -26,8 +26,9 @@ pub fn DriveResults() -> impl IntoView {
         })
     };
     view! {
-        <section class="results drive-results" data-testid="drive-results">
-            <h2>{i18n.t(T::Results)} " · " {move || phase_name(Phase::Drives, i18n.lang())}</h2>
+        // A region one can tab to: a wide table may scroll sideways in a narrow column (2.1.1).
+        <section class="results drive-results" data-testid="drive-results" tabindex="0" aria-labelledby="drive-results-title">
+            <h2 id="drive-results-title">{i18n.t(T::Results)} " · " {move || phase_name(Phase::Drives, i18n.lang())}</h2>
             <table>
                 <thead><tr>
                     <th></th>
@@ -84,8 +85,9 @@ pub fn PillarResults() -> impl IntoView {
             .with(|s| s.as_ref().map(stats::pillars).unwrap_or_default())
     });
     view! {
-        <section class="results pillar-results" data-testid="pillar-results">
-            <h2>{i18n.t(T::Results)} " · " {move || phase_name(Phase::Pillars, i18n.lang())}</h2>
+        // A region one can tab to: a wide table may scroll sideways in a narrow column (2.1.1).
+        <section class="results pillar-results" data-testid="pillar-results" tabindex="0" aria-labelledby="pillar-results-title">
+            <h2 id="pillar-results-title">{i18n.t(T::Results)} " · " {move || phase_name(Phase::Pillars, i18n.lang())}</h2>
             <p class="muted">{i18n.t(T::WeakestNote)}</p>
             <table>
                 <thead><tr>

@@ -13,7 +13,7 @@ mod needs;
 
 pub use dates::long_date;
 pub use method::{drive_about, phase_about, phase_guidance, pillar_about, pillar_prompts};
-pub use needs::need_label;
+pub use needs::{need_label, need_lang};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -192,6 +192,7 @@ texts! {
     DriveColumn => "Drijfveer", "Drive";
     PillarColumn => "Pijler", "Pillar";
     ListView => "Lijstweergave", "List view";
+    QrJoin => "QR-code met de link om mee te doen", "QR code with the link to take part";
     ListOnScreen => "Lijst op het scherm", "List on the screen";
     ListNotPlaced => "nog niet", "not yet";
     PillarHint => "Sleep je stip langs de pijler: dichtbij de kern is sterk ontwikkeld, naar buiten zwak.",

@@ -18,6 +18,12 @@ pub fn need_label(need: Need, state: &RoomState, lang: Lang) -> String {
     }
 }
 
+/// The language of a need's label where it is not the page's: a drive's or pillar's name is a
+/// Dutch term of the method in every language (3.1.2).
+pub fn need_lang(need: Need) -> Option<&'static str> {
+    matches!(need, Need::Drive(_) | Need::Pillar(_)).then_some("nl")
+}
+
 fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         text.to_owned()

@@ -23,7 +23,8 @@ pub fn StartPage() -> impl IntoView {
             <LanguageSwitch/>
         </header>
         <main class="page start">
-            <p class="tagline">{i18n.t(T::Tagline)}</p>
+            // The page's one heading: what the board is for (the brand is in the top bar).
+            <h1 class="tagline">{i18n.t(T::Tagline)}</h1>
             <div class="start-grid">
                 <div class="stack">
                     <CodeEntry/>

@@ -102,7 +102,7 @@ pub fn WeakPillars() -> impl IntoView {
             <h2>{i18n.t(T::WeakPillars)}</h2>
             {move || weak.get().into_iter().map(|pillar| view! {
                 <div class="weak-pillar" data-testid=format!("weak-{}", pillar.index())>
-                    <h3>{pillar.dutch()}</h3>
+                    <h3 lang="nl">{pillar.dutch()}</h3>
                     <ul>{move || pillar_prompts(pillar, i18n.lang()).into_iter().map(|q| view! { <li>{q}</li> }).collect_view()}</ul>
                 </div>
             }).collect_view()}
@@ -322,7 +322,7 @@ fn ActionItem(
                 <span class="who" data-testid=format!("action-who-{}", id.0)><bdi>{who}</bdi></span>
                 " · "
                 <span class="due" data-testid=format!("action-due-{}", id.0)>{move || due.as_deref().map(|d| long_date(d, i18n.lang())).unwrap_or_else(|| i18n.tr(T::NoDate).to_owned())}</span>
-                {move || answers().map(|a| view! { " · " <span class="tag">{a}</span> })}
+                {move || answers().map(|a| view! { " · " <span class="tag" lang=action.answers.and_then(crate::i18n::need_lang)>{a}</span> })}
             </p>
             {move || may_change().then(|| view! {
                 <div class="row card-tools">

@@ -114,7 +114,7 @@ fn InsightCard(insight: Insight) -> impl IntoView {
                 let body = body.clone();
                 view! {
                     <p class="insight-text" data-testid=format!("insight-text-{}", id.0)>{body}</p>
-                    {move || about_label().map(|l| view! { <span class="tag">{l}</span> })}
+                    {move || about_label().map(|l| view! { <span class="tag" lang=insight.about.and_then(crate::i18n::need_lang)>{l}</span> })}
                     {move || live.is_facilitator().then(|| view! {
                         <div class="row card-tools">
                             <button class="link-button small" data-testid=format!("insight-edit-button-{}", id.0) on:click=move |_| editing.set(true)>{i18n.t(T::Edit)}</button>

@@ -66,7 +66,8 @@ pub fn SpotlightControl() -> impl IntoView {
             let selected = current.map(key).unwrap_or_default();
             let option = move |on: Spotlight, label: String| {
                 let value = key(on);
-                view! { <option value=value.clone() selected=value == selected>{label}</option> }
+                let lang = (!matches!(on, Spotlight::Insight(_))).then_some("nl");
+                view! { <option value=value.clone() selected=value == selected lang=lang>{label}</option> }
             };
             let drives = Drive::ALL.map(|d| option(Spotlight::Drive(d), d.dutch().to_owned()));
             let pillars = (phase >= Phase::Pillars)
@@ -128,11 +129,13 @@ pub fn SpotlightStage(on: Spotlight) -> impl IntoView {
                 Spotlight::Pillar(pillar) => pillar_view(s, pillar, i18n.lang()).into_any(),
                 Spotlight::Insight(id) => {
                     let card = s.insights.get(&id)?;
-                    let about = card.about.map(|n| need_label(n, s, i18n.lang()));
+                    let about = card
+                        .about
+                        .map(|n| (need_label(n, s, i18n.lang()), crate::i18n::need_lang(n)));
                     view! {
                         <div class="spot-insight">
                             <p class="spot-insight-text">{card.text.clone()}</p>
-                            {about.map(|a| view! { <p class="tag">{a}</p> })}
+                            {about.map(|(a, lang)| view! { <p class="tag" lang=lang>{a}</p> })}
                         </div>
                     }
                     .into_any()
@@ -140,6 +143,7 @@ pub fn SpotlightStage(on: Spotlight) -> impl IntoView {
             })
         })
     };
+    let title_lang = (!matches!(on, Spotlight::Insight(_))).then_some("nl");
     let (title, about) = match on {
         Spotlight::Drive(d) => (d.dutch().to_owned(), Some(drive_about(d, i18n.lang()))),
         Spotlight::Pillar(p) => (p.dutch().to_owned(), Some(pillar_about(p, i18n.lang()))),
@@ -148,7 +152,7 @@ pub fn SpotlightStage(on: Spotlight) -> impl IntoView {
     view! {
         <div class="screen-step screen-spotlight" data-testid="spotlight" data-on=key(on)>
             <header class="spot-head">
-                <h1>{title}</h1>
+                <h1 lang=title_lang>{title}</h1>
                 {about.map(|a| view! { <p class="about">{a}</p> })}
             </header>
             {body}
