@@ -33,7 +33,7 @@ async fn next_step(laptop: &Browser, phone: &Browser, phase: &str) -> Result<()>
     wait_phase(&[laptop, phone], phase).await
 }
 
-/// `english`: the phone switches to English (the laptop stays Dutch).
+/// `english`: the phone and the laptop switch to English.
 pub async fn walk(
     h: Harness,
     phone_size: Viewport,
@@ -56,8 +56,10 @@ pub async fn walk(
     let phone = h.browser(&label, phone_size).await?;
     let anna = join(&phone, &room_link(&s.room, &s.join_key), "Anna", "network").await?;
     if english {
-        click(&phone, &tid("lang-switch")).await?;
-        phone.wait_for("html[lang=en]").await?;
+        for page in [&phone, &laptop] {
+            click(page, &tid("lang-switch")).await?;
+            page.wait_for("html[lang=en]").await?;
+        }
     }
     let mut others = Vec::new();
     for (name, side) in OTHERS {

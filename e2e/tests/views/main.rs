@@ -103,13 +103,13 @@ fn every_step_fits_a_390_px_phone_and_the_facilitators_laptop() -> Result<()> {
 }
 
 #[test]
-fn every_step_fits_a_320_px_phone_in_english() -> Result<()> {
+fn every_step_fits_a_320_px_phone_and_the_laptop_in_english() -> Result<()> {
     let small = Viewport {
         width: 320,
         height: 640,
         ..Viewport::PHONE
     };
-    run("devices_320", move |h| devices::walk(h, small, false, true))
+    run("devices_320", move |h| devices::walk(h, small, true, true))
 }
 
 #[test]
