@@ -145,10 +145,10 @@ pub(super) fn OwnDot(
         let (Some(g), Some(r)) = (mine().filter(|g| g.via == Via::Pointer), rect()) else {
             return;
         };
-        if let Some((x0, y0)) = press.get_value() {
-            if (ev.client_x() - x0).abs().max((ev.client_y() - y0).abs()) > TAP_SLOP {
-                travelled.set_value(true);
-            }
+        if let Some((x0, y0)) = press.get_value()
+            && (ev.client_x() - x0).abs().max((ev.client_y() - y0).abs()) > TAP_SLOP
+        {
+            travelled.set_value(true);
         }
         let (x, y) = from_screen(
             layout.get_untracked(),

@@ -173,10 +173,10 @@ fn DriveRow(
                             // One's own dot lives in the tray's cell wherever it is drawn (its
                             // place is relative to the track), so it is a control inside the table;
                             // its name says where it lies.
-                            {slot.is_none().then(|| move || has_own.get().then(|| view! {
+                            {slot.is_none().then_some(move || has_own.get().then(|| view! {
                                 <OwnDot drive d=own grab sender track layout menu/>
                             }))}
-                            {slot.is_none().then(|| move || (menu.get() == Some(drive)).then(|| view! { <PutInMenu drive menu/> }))}
+                            {slot.is_none().then_some(move || (menu.get() == Some(drive)).then(|| view! { <PutInMenu drive menu/> }))}
                         </div>
                     }
                 }).collect_view()}
