@@ -159,6 +159,16 @@ pub async fn press(browser: &Browser, keys: &[Key]) -> Result<()> {
     Ok(())
 }
 
+/// The `data-testid` (or else the tag name) of what has the focus.
+pub async fn focused(page: &Browser) -> Result<String> {
+    Ok(page
+        .js("const a = document.activeElement; return a ? (a.dataset.testid || a.tagName) : ''")
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
+}
+
 /// Presses and releases the printable key `c` (a letter: `Key` has only the special keys).
 pub async fn press_char(browser: &Browser, c: char) -> Result<()> {
     let actions = KeyActions::new("keyboard".into())

@@ -5,15 +5,14 @@
 
 use anyhow::{Context, Result, ensure};
 use koersbord_e2e::axe;
-use koersbord_e2e::fantoccini::actions::{MOUSE_BUTTON_LEFT, PointerAction};
 use koersbord_e2e::fantoccini::key::Key;
 use koersbord_e2e::page::{
-    click, focus, join, press, press_char, scroll_to, text_content, tid, wait_attr, wait_count,
-    wait_phase, wait_text_content,
+    click, focus, focused, join, press, press_char, scroll_to, text_content, tid, wait_attr,
+    wait_count, wait_phase, wait_text_content,
 };
-use koersbord_e2e::pointer::{drag_to, perform};
+use koersbord_e2e::pointer::drag_to;
 use koersbord_e2e::remote::{Remote, send_commands};
-use koersbord_e2e::{Browser, Harness, Locator, PointerKind, Viewport, wait_until};
+use koersbord_e2e::{Browser, Harness, PointerKind, Viewport, wait_until};
 use koersbord_shared::protocol::room_link;
 use koersbord_shared::room::Command;
 use koersbord_shared::{Drive, Phase, Pillar, Side, Strength, Zone};
@@ -21,22 +20,7 @@ use std::time::Duration;
 
 /// A pointer of `kind` down and up on the middle of `css`.
 async fn tap(browser: &Browser, css: &str, kind: PointerKind) -> Result<()> {
-    let element = browser.find(Locator::Css(css)).await?;
-    let actions = vec![
-        PointerAction::MoveToElement {
-            element,
-            duration: None,
-            x: 0.0,
-            y: 0.0,
-        },
-        PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        },
-        PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        },
-    ];
-    perform(browser, kind, actions).await
+    super::phone::press_at(browser, css, 0.5, kind).await
 }
 
 /// Waits until the text of `css` contains `part`.
@@ -51,15 +35,6 @@ async fn wait_says(browser: &Browser, css: &str, part: &str) -> Result<()> {
         },
     )
     .await
-}
-
-async fn focused(page: &Browser) -> Result<String> {
-    Ok(page
-        .js("const a = document.activeElement; return a ? (a.dataset.testid || a.tagName) : ''")
-        .await?
-        .as_str()
-        .unwrap_or_default()
-        .to_owned())
 }
 
 /// Opens drive `drive`'s choice on `who` by `kind`, picks `slot`, and checks where the dot went,
@@ -97,23 +72,15 @@ async fn put_in(
 }
 
 pub async fn put_in_by_tap_click_and_keys(h: Harness) -> Result<()> {
-    let s = h
-        .create_session("Kiezen", "Samen sterker", ["Doel 1", "Doel 2"])
-        .await?;
-    let laptop = h.browser("facilitator", Viewport::DESKTOP).await?;
-    laptop.goto(&room_link(&s.room, &s.facilitator_key)).await?;
-    let anna = h.browser("anna-phone", Viewport::PHONE).await?;
-    let bram = h.browser("bram-laptop", Viewport::DESKTOP).await?;
-    let link = room_link(&s.room, &s.join_key);
-    let anna_id = join(&anna, &link, "Anna", "network").await?;
-    let bram_id = join(&bram, &link, "Bram", "management").await?;
+    let super::TwoPlacing {
+        session: s,
+        laptop,
+        anna,
+        bram,
+        anna_id,
+        bram_id,
+    } = super::two_placing_drives(&h, "Kiezen").await?;
     let bea = Remote::join(&laptop, &s.room, &s.join_key, "Bea", Side::Management).await?;
-    let steps: Vec<Command> = [Phase::Ambition, Phase::Drives]
-        .into_iter()
-        .map(|phase| Command::GoToPhase { phase })
-        .collect();
-    send_commands(&laptop, &s.room, &s.facilitator_key, None, &steps).await?;
-    wait_phase(&[&anna, &bram, &laptop], "drives").await?;
 
     // A finger on the phone, a mouse on the laptop: tap the dot, tap the place.
     put_in(&anna, &laptop, anna_id, 0, 1, PointerKind::Touch).await?;

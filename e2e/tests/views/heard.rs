@@ -5,7 +5,7 @@
 
 use anyhow::{Context, Result, ensure};
 use koersbord_e2e::fantoccini::key::Key;
-use koersbord_e2e::page::{click, focus, join, press, tid, wait_phase};
+use koersbord_e2e::page::{click, focus, focused, join, press, tid, wait_phase};
 use koersbord_e2e::remote::{Remote, send_commands};
 use koersbord_e2e::{Browser, Harness, Viewport, wait_until};
 use koersbord_shared::protocol::room_link;
@@ -33,15 +33,6 @@ async fn heard(page: &Browser, words: &str) -> Result<()> {
     )
     .await
     .with_context(|| format!("it said {:?}", last.lock().expect("unpoisoned")))
-}
-
-async fn focused(page: &Browser) -> Result<String> {
-    Ok(page
-        .js("const a = document.activeElement; return a ? (a.dataset.testid || a.tagName) : ''")
-        .await?
-        .as_str()
-        .unwrap_or_default()
-        .to_owned())
 }
 
 pub async fn announcements_and_focus(h: Harness) -> Result<()> {

@@ -49,6 +49,50 @@ fn spread_pillars(i: usize) -> Vec<koersbord_shared::room::Command> {
         .collect()
 }
 
+/// A room in Drijfveren with the facilitator on a laptop, Anna (learning network) on a phone and
+/// Bram (management) on a laptop, both joined through the page.
+struct TwoPlacing {
+    session: koersbord_shared::protocol::SessionCreated,
+    laptop: koersbord_e2e::Browser,
+    anna: koersbord_e2e::Browser,
+    bram: koersbord_e2e::Browser,
+    anna_id: u32,
+    bram_id: u32,
+}
+
+async fn two_placing_drives(h: &koersbord_e2e::Harness, title: &str) -> Result<TwoPlacing> {
+    use koersbord_e2e::page::{join, wait_phase};
+    use koersbord_shared::protocol::room_link;
+    let s = h
+        .create_session(title, "Samen sterker", ["Doel 1", "Doel 2"])
+        .await?;
+    let laptop = h.browser("facilitator", Viewport::DESKTOP).await?;
+    laptop.goto(&room_link(&s.room, &s.facilitator_key)).await?;
+    let anna = h.browser("anna-phone", Viewport::PHONE).await?;
+    let bram = h.browser("bram-laptop", Viewport::DESKTOP).await?;
+    let link = room_link(&s.room, &s.join_key);
+    let anna_id = join(&anna, &link, "Anna", "network").await?;
+    let bram_id = join(&bram, &link, "Bram", "management").await?;
+    let steps: Vec<koersbord_shared::room::Command> = [
+        koersbord_shared::Phase::Ambition,
+        koersbord_shared::Phase::Drives,
+    ]
+    .into_iter()
+    .map(|phase| koersbord_shared::room::Command::GoToPhase { phase })
+    .collect();
+    koersbord_e2e::remote::send_commands(&laptop, &s.room, &s.facilitator_key, None, &steps)
+        .await?;
+    wait_phase(&[&anna, &bram, &laptop], "drives").await?;
+    Ok(TwoPlacing {
+        session: s,
+        laptop,
+        anna,
+        bram,
+        anna_id,
+        bram_id,
+    })
+}
+
 mod choose;
 mod devices;
 mod fit;

@@ -19,7 +19,12 @@ async fn tap_at(browser: &Browser, css: &str, fraction: f64) -> Result<()> {
 }
 
 /// A pointer of `kind` down and up at `fraction` of the element's width, on its middle line.
-async fn press_at(browser: &Browser, css: &str, fraction: f64, kind: PointerKind) -> Result<()> {
+pub(super) async fn press_at(
+    browser: &Browser,
+    css: &str,
+    fraction: f64,
+    kind: PointerKind,
+) -> Result<()> {
     let element = browser.find(Locator::Css(css)).await?;
     let (_, _, width, _) = element.rectangle().await?;
     let actions = vec![
@@ -119,22 +124,14 @@ pub async fn pillar_sliders_by_touch(h: Harness, phone: Viewport) -> Result<()> 
 /// Anna by finger on a phone and Bram by mouse on a laptop put every drive dot in a zone without
 /// dragging; the facilitator's board shows each where it was put.
 pub async fn drive_zones_by_tap_and_click(h: Harness) -> Result<()> {
-    let s = h
-        .create_session("Tik", "Samen sterker", ["Doel 1", "Doel 2"])
-        .await?;
-    let laptop = h.browser("facilitator", Viewport::DESKTOP).await?;
-    laptop.goto(&room_link(&s.room, &s.facilitator_key)).await?;
-    let anna = h.browser("anna-phone", Viewport::PHONE).await?;
-    let bram = h.browser("bram-laptop", Viewport::DESKTOP).await?;
-    let link = room_link(&s.room, &s.join_key);
-    let anna_id = join(&anna, &link, "Anna", "network").await?;
-    let bram_id = join(&bram, &link, "Bram", "management").await?;
-    let steps: Vec<Command> = [Phase::Ambition, Phase::Drives]
-        .into_iter()
-        .map(|phase| Command::GoToPhase { phase })
-        .collect();
-    send_commands(&laptop, &s.room, &s.facilitator_key, None, &steps).await?;
-    wait_phase(&[&anna, &bram, &laptop], "drives").await?;
+    let super::TwoPlacing {
+        laptop,
+        anna,
+        bram,
+        anna_id,
+        bram_id,
+        ..
+    } = super::two_placing_drives(&h, "Tik").await?;
     for (who, id, kind, shift) in [
         (&anna, anna_id, PointerKind::Touch, 0),
         (&bram, bram_id, PointerKind::Mouse, 1),
