@@ -289,6 +289,14 @@ pub async fn the_list_view_says_what_the_board_shows(h: Harness) -> Result<()> {
         "the drawing is still shown beside its list"
     );
     axe::check(&laptop, "the pillars as a list on the laptop").await?;
+    // The drawing itself, on the screen before it is listed: each spoke says whose dots are on it.
+    wait_until("the spoke to name Bram's dot", Duration::from_secs(10), || async {
+        let said = screen
+            .js("return document.querySelector('[data-testid=pillar-2]').getAttribute('aria-label')")
+            .await?;
+        Ok(said.as_str() == Some("Capaciteit: Management: Bram 80"))
+    })
+    .await?;
     click(&laptop, &tid("toggle-listed")).await?;
     wait_says(&screen, &tid(&format!("list-{}-p2", ids[0])), "80").await?;
     super::fit::check(&screen, "pillars-list", PROJECTOR.width).await?;

@@ -5,7 +5,7 @@
 use super::dot::side_class;
 use super::drive_dots::dot_key;
 use super::{DragSender, Grab, Via};
-use crate::i18n::{T, pillar_about, use_i18n};
+use crate::i18n::{Lang, T, pillar_about, side_name, use_i18n};
 use crate::live::{Live, use_live};
 use crate::media::use_narrow;
 use koersbord_shared::room::Command;
@@ -255,9 +255,9 @@ pub fn PillarsBoard() -> impl IntoView {
             </div>
             {move || hidden.get().then(|| view! { <p class="hint hidden-note" data-testid="hidden-note">{i18n.t(T::Hidden)}</p> })}
             {move || as_list.get().then(|| view! { <super::list::PillarsList/> })}
-            // The drawing's dots are summarised in the list view and beside each slider; the
-            // drawing itself is one picture with a name.
-            <svg class="radial" class:listed=move || as_list.get() role="img"
+            // To a screen reader the drawing is a group of eight spokes, each an image whose name
+            // says whose dots lie on it and how strong (the dots themselves are drawn only).
+            <svg class="radial" class:listed=move || as_list.get() role="group"
                 aria-label=move || format!("{} · {}", i18n.tr(T::SpotlightPillars), i18n.tr(T::RadialLegend)) class:narrow=move || narrow.get() node_ref=svg
                 viewBox=move || { let (vx, vy) = half_view(narrow.get()); format!("{} {} {} {}", -vx, -vy, 2.0 * vx, 2.0 * vy) }
                 data-testid="pillars-svg"
@@ -268,15 +268,16 @@ pub fn PillarsBoard() -> impl IntoView {
                         <rect width="0.014" height="0.03" fill="rgba(255,255,255,0.6)"/>
                     </pattern>
                 </defs>
-                <circle class="rim" cx="0" cy="0" r="1"/>
+                <circle class="rim" cx="0" cy="0" r="1" aria-hidden="true"/>
                 <circle class="ring" cx="0" cy="0" r=CORE + (1.0 - CORE) * 0.5/>
                 <circle class="core" cx="0" cy="0" r=CORE/>
-                <text class="scale core-label" x="0" y="0.02">{i18n.t(T::Core)}</text>
+                <text class="scale core-label" x="0" y="0.02" aria-hidden="true">{i18n.t(T::Core)}</text>
                 {Pillar::ALL.into_iter().map(|pillar| {
                     let (dx, dy) = direction(pillar);
                     let anchor = if dx > 0.3 { "start" } else if dx < -0.3 { "end" } else { "middle" };
                     view! {
-                        <g class="spoke" data-testid=format!("pillar-{}", pillar.index())>
+                        <g class="spoke" data-testid=format!("pillar-{}", pillar.index()) role="img"
+                            aria-label=move || dots.with(|v| spoke_summary(v, pillar, i18n.lang()))>
                             <line x1=dx * CORE y1=dy * CORE x2=dx y2=dy/>
                             {move || if narrow.get() {
                                 view! {
@@ -292,7 +293,7 @@ pub fn PillarsBoard() -> impl IntoView {
                         </g>
                     }
                 }).collect_view()}
-                <text class="scale rim-label" x="0" y=-1.04>{i18n.t(T::Rim)}</text>
+                <text class="scale rim-label" x="0" y=-1.04 aria-hidden="true">{i18n.t(T::Rim)}</text>
                 <For each=move || keys.get() key=|k| *k let:key>
                     {
                         let d = Memo::new(move |_| dots.with(|v| v.iter().find(|x| (x.id, x.pillar) == key).cloned()));
@@ -306,6 +307,28 @@ pub fn PillarsBoard() -> impl IntoView {
             <super::pillar_keys::OwnPillarKeys grab sender/>
         </section>
     }
+}
+
+/// What one spoke says to a screen reader: its pillar, and per side each placed dot's strength.
+fn spoke_summary(dots: &[PillarDot], pillar: Pillar, lang: Lang) -> String {
+    let sides: Vec<String> = Side::ALL
+        .into_iter()
+        .filter_map(|side| {
+            let placed: Vec<String> = dots
+                .iter()
+                .filter(|d| d.pillar == pillar && d.side == side)
+                .filter_map(|d| d.strength.map(|s| format!("{} {}", d.name, s.value())))
+                .collect();
+            (!placed.is_empty())
+                .then(|| format!("{}: {}", side_name(side, lang), placed.join(", ")))
+        })
+        .collect();
+    let about = if sides.is_empty() {
+        T::CellEmpty.get(lang).to_owned()
+    } else {
+        sides.join("; ")
+    };
+    format!("{}: {about}", pillar.dutch())
 }
 
 pub(super) fn drop_pillar(
@@ -391,7 +414,7 @@ fn RadialDot(
         (false, false) => 0.05,
     };
     view! {
-        <g class=format!("radial-dot dot-{}", side_class(side)) class:own=is_me class:dragging=move || moving().is_some()
+        <g class=format!("radial-dot dot-{}", side_class(side)) aria-hidden="true" class:own=is_me class:dragging=move || moving().is_some()
             class:in-tray=move || strength().is_none() class:unconfirmed=unconfirmed
             data-confirmed=move || is_me.then(|| (!unconfirmed()).to_string())
             transform=move || { let (x, y) = pos(); format!("translate({x:.4} {y:.4})") }
