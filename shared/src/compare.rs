@@ -4,7 +4,7 @@
 //! be a different size each time, which the record's participant counts make visible.
 
 use crate::domain::{Drive, Pillar, Side, Zone};
-use crate::room::{RoomState, SessionRecord};
+use crate::room::{RoomState, SessionSummary};
 use crate::stats::{self, Spread, ZoneCounts};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -95,7 +95,7 @@ fn all_sides(counts: Option<&BTreeMap<Side, ZoneCounts>>) -> BTreeMap<Side, Zone
 }
 
 /// Every drive in the method's order, `earlier` beside `now`.
-pub fn drives(earlier: &SessionRecord, now: &RoomState) -> Vec<DriveMove> {
+pub fn drives(earlier: &SessionSummary, now: &RoomState) -> Vec<DriveMove> {
     stats::drives(now)
         .into_iter()
         .map(|d| {
@@ -114,7 +114,7 @@ pub fn drives(earlier: &SessionRecord, now: &RoomState) -> Vec<DriveMove> {
 }
 
 /// The median per side of one pillar in a record; absent for a side without ratings.
-pub fn record_medians(record: &SessionRecord, pillar: Pillar) -> BTreeMap<Side, f64> {
+pub fn summary_medians(record: &SessionSummary, pillar: Pillar) -> BTreeMap<Side, f64> {
     record
         .pillars
         .get(&pillar)
@@ -125,11 +125,11 @@ pub fn record_medians(record: &SessionRecord, pillar: Pillar) -> BTreeMap<Side, 
 }
 
 /// Every pillar in the method's order, `earlier`'s medians beside `now`'s.
-pub fn pillars(earlier: &SessionRecord, now: &RoomState) -> Vec<PillarMove> {
+pub fn pillars(earlier: &SessionSummary, now: &RoomState) -> Vec<PillarMove> {
     stats::pillars(now)
         .into_iter()
         .map(|p| {
-            let then = record_medians(earlier, p.pillar);
+            let then = summary_medians(earlier, p.pillar);
             let by_side = Side::ALL
                 .iter()
                 .map(|&side| {

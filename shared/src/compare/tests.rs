@@ -1,6 +1,6 @@
 use super::*;
 use crate::domain::{ParticipantId, Strength};
-use crate::room::{Participant, Setup, record_of};
+use crate::room::{Participant, Setup, summary_of};
 use proptest::prelude::*;
 
 fn person(state: &mut RoomState, id: u32, side: Side) -> &mut Participant {
@@ -38,7 +38,7 @@ fn pillars_per_side_then_and_now_with_one_side_missing() {
     rate(&mut then, 1, Side::Network, Pillar::Time, 20);
     rate(&mut then, 2, Side::Network, Pillar::Time, 40);
     rate(&mut then, 3, Side::Management, Pillar::Time, 60);
-    let record = record_of(&then, "r1", 0);
+    let record = summary_of(&then, "r1", 0);
     // Now four people of the network and none of management rated time: different group sizes.
     let mut now = RoomState::new(Setup::default());
     for (id, v) in [(1, 50), (2, 50), (3, 30), (4, 60)] {
@@ -91,7 +91,7 @@ fn drive_tallies_then_and_now_with_signals_that_appeared_or_went() {
         Zone::Important,
     );
     place(&mut then, 1, Side::Network, Drive::Meaning, Zone::Necessary);
-    let record = record_of(&then, "r1", 0);
+    let record = summary_of(&then, "r1", 0);
     let mut now = RoomState::new(Setup::default());
     place(&mut now, 1, Side::Network, Drive::Autonomy, Zone::Important);
     place(
@@ -132,7 +132,7 @@ fn ties_make_no_arrow_and_an_even_count_takes_the_middle_two() {
     let mut then = RoomState::new(Setup::default());
     rate(&mut then, 1, Side::Network, Pillar::Time, 40);
     rate(&mut then, 2, Side::Network, Pillar::Time, 60);
-    let record = record_of(&then, "r1", 0);
+    let record = summary_of(&then, "r1", 0);
     let mut now = RoomState::new(Setup::default());
     rate(&mut now, 1, Side::Network, Pillar::Time, 50);
     let time = pillars(&record, &now)[Pillar::Time.index()].by_side[&Side::Network];
@@ -168,7 +168,7 @@ proptest! {
             if let Some(z) = zone { place(&mut s, i as u32 + 1, side, Drive::Impact, Zone::ALL[*z]); }
             if let Some(v) = strength { rate(&mut s, i as u32 + 1, side, Pillar::Time, *v); }
         }
-        let record = record_of(&s, "r", 0);
+        let record = summary_of(&s, "r", 0);
         for d in drives(&record, &s) {
             prop_assert_eq!(&d.then, &d.now);
             prop_assert!(matches!(d.signal, SignalChange::Kept | SignalChange::None));
@@ -188,7 +188,7 @@ proptest! {
         for i in 0..then_n { place(&mut then, i as u32 + 1, Side::ALL[i % 2], Drive::Meaning, Zone::ALL[zone]); }
         let mut now = RoomState::new(Setup::default());
         for i in 0..now_n { place(&mut now, i as u32 + 1, Side::ALL[i % 2], Drive::Meaning, Zone::ALL[zone]); }
-        let m = &drives(&record_of(&then, "r", 0), &now)[0];
+        let m = &drives(&summary_of(&then, "r", 0), &now)[0];
         let total = |c: &BTreeMap<Side, ZoneCounts>| c.values().flatten().sum::<u32>() as usize;
         prop_assert_eq!(total(&m.then), then_n);
         prop_assert_eq!(total(&m.now), now_n);

@@ -79,7 +79,7 @@ pub struct PastAction {
 /// route, and no participant's identity beyond the names on actions.
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionRecord {
+pub struct SessionSummary {
     /// The earlier session's id (it may since have been deleted).
     pub room: String,
     pub title: String,
@@ -99,10 +99,10 @@ pub struct SessionRecord {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowUp {
     /// The session this one follows, as it was when this one was made.
-    pub earlier: SessionRecord,
+    pub earlier: SessionSummary,
     /// The sessions before that one in the series, oldest first, with their actions' last statuses.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub before: Vec<SessionRecord>,
+    pub before: Vec<SessionSummary>,
     /// The status of each of `earlier`'s actions, by its id there.
     #[serde(default)]
     pub reviews: BTreeMap<ActionId, Review>,
@@ -129,7 +129,7 @@ pub fn may_follow_up(state: &RoomState) -> Result<(), Rejection> {
 }
 
 /// What a follow-up keeps of `state`, the session `room` created at `held_ms`.
-pub fn record_of(state: &RoomState, room: &str, held_ms: u64) -> SessionRecord {
+pub fn summary_of(state: &RoomState, room: &str, held_ms: u64) -> SessionSummary {
     let name = |id: &ParticipantId| state.name_of(*id).unwrap_or(ANONYMOUS_NAME).to_owned();
     let actions = state
         .actions
@@ -168,7 +168,7 @@ pub fn record_of(state: &RoomState, room: &str, held_ms: u64) -> SessionRecord {
             (pillar, by_side)
         })
         .collect();
-    SessionRecord {
+    SessionSummary {
         room: room.to_owned(),
         title: state.setup.title.clone(),
         held_ms,
@@ -193,7 +193,7 @@ pub fn follow_up_of(state: &RoomState, room: &str, held_ms: u64) -> FollowUp {
     let excess = before.len().saturating_sub(MAX_ROUTE - 2);
     before.drain(..excess);
     FollowUp {
-        earlier: record_of(state, room, held_ms),
+        earlier: summary_of(state, room, held_ms),
         before,
         reviews: BTreeMap::new(),
         carried: BTreeSet::new(),
@@ -202,19 +202,19 @@ pub fn follow_up_of(state: &RoomState, room: &str, held_ms: u64) -> FollowUp {
 
 /// The series up to and including `state` (the session `room`, created at `held_ms`), oldest
 /// first: what "de route tot nu toe" shows. Just this session when it follows none.
-pub fn route(state: &RoomState, room: &str, held_ms: u64) -> Vec<SessionRecord> {
+pub fn route(state: &RoomState, room: &str, held_ms: u64) -> Vec<SessionSummary> {
     let mut route = Vec::new();
     if let Some(f) = &state.follow_up {
         route.extend(f.before.iter().cloned());
         route.push(f.earlier_reviewed());
     }
-    route.push(record_of(state, room, held_ms));
+    route.push(summary_of(state, room, held_ms));
     route
 }
 
 impl FollowUp {
     /// The earlier session with each action's status as reviewed here.
-    pub fn earlier_reviewed(&self) -> SessionRecord {
+    pub fn earlier_reviewed(&self) -> SessionSummary {
         let mut record = self.earlier.clone();
         for a in &mut record.actions {
             a.review = self.reviews.get(&a.id).cloned();

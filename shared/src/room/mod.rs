@@ -20,8 +20,8 @@ pub use anonymise::ANONYMOUS_NAME;
 pub use command::{Actor, Command};
 pub use event::Event;
 pub use follow_up::{
-    Carried, FollowUp, PastAction, Review, ReviewStatus, SessionRecord, follow_up_of,
-    may_follow_up, record_of, route,
+    Carried, FollowUp, PastAction, Review, ReviewStatus, SessionSummary, follow_up_of,
+    may_follow_up, route, summary_of,
 };
 pub use outcomes::{
     Action, ActionDraft, ActionId, Insight, InsightId, MAX_ACTIONS, MAX_INSIGHTS, Need, is_date,
