@@ -53,6 +53,9 @@ pub struct SeriesEntry {
 /// `GET /api/sessions/{room}/series` with one of the room's keys: the sessions linked to it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Series {
+    /// When this session was created: its date in the route.
+    #[serde(default)]
+    pub held_ms: u64,
     /// The sessions it follows, oldest first, from its own copy (so also those deleted since).
     pub earlier: Vec<SeriesEntry>,
     /// The follow-ups made from it and from those, oldest first; a deleted one is not listed.

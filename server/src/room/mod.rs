@@ -395,7 +395,11 @@ impl Rooms {
             }
         }
         later.sort_by_key(|e| e.held_ms);
-        Ok(Some(Ok(Series { earlier, later })))
+        Ok(Some(Ok(Series {
+            held_ms: stored.session.created_at_ms,
+            earlier,
+            later,
+        })))
     }
 
     /// When a session was last changed, if it exists.
