@@ -121,20 +121,16 @@ fn ReviewList() -> impl IntoView {
     view! {
         <section class="review card" data-testid="review">
             <h2>{i18n.t(T::ReviewHeading)}</h2>
-            {move || {
-                let list = actions.get();
-                if list.is_empty() {
-                    return view! { <p class="muted" data-testid="review-empty">{i18n.t(T::ReviewEmpty)}</p> }.into_any();
-                }
-                view! {
-                    <ol class="review-list">
-                        {list.into_iter().map(|(a, review, carried)| {
-                            let editable = may_set(&a);
-                            review_item(a, review, carried, editable)
-                        }).collect_view()}
-                    </ol>
-                }.into_any()
-            }}
+            {move || actions.with(Vec::is_empty).then(|| view! {
+                <p class="muted" data-testid="review-empty">{i18n.t(T::ReviewEmpty)}</p>
+            })}
+            // Keyed, so a change to one action redraws only that one: a note being typed in
+            // another stays as it is.
+            <ol class="review-list">
+                <For each=move || actions.get().into_iter().map(|(a, r, c)| { let e = may_set(&a); (a, r, c, e) }).collect::<Vec<_>>()
+                    key=|(a, r, c, e)| (a.id, r.as_ref().map(|r| (r.status, r.note.clone())), *c, *e)
+                    children=|(a, r, c, e)| review_item(a, r, c, e)/>
+            </ol>
             {move || live.is_facilitator().then(|| {
                 let n = to_carry();
                 view! {
