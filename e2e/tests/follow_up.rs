@@ -159,6 +159,19 @@ async fn check_route(b: &Browser) -> Result<()> {
     Ok(())
 }
 
+/// The page never scrolls sideways on a phone.
+async fn no_sideways_scroll(b: &Browser) -> Result<()> {
+    let wide = b
+        .js("return document.documentElement.scrollWidth - window.innerWidth")
+        .await?;
+    ensure!(
+        wide.as_f64().is_some_and(|w| w <= 0.0),
+        "{}: {wide} px wider than the screen",
+        b.label()
+    );
+    Ok(())
+}
+
 #[test]
 fn a_follow_up_reviews_the_actions_and_shows_what_moved() -> Result<()> {
     run(
@@ -259,7 +272,7 @@ fn a_follow_up_reviews_the_actions_and_shows_what_moved() -> Result<()> {
             type_into(&anna, &tid("review-note-3"), "nog niet aan toe").await?;
             click(&anna, &tid("review-3-not_started")).await?;
             wait_status(&facilitator, 3, "not_started").await?;
-        type_into(&facilitator, &tid("review-note-2"), "wacht op directie").await?;
+            type_into(&facilitator, &tid("review-note-2"), "wacht op directie").await?;
             click(&facilitator, &tid("review-2-in_progress")).await?;
             for b in everyone {
                 wait_status(b, 1, "done").await?;
@@ -351,7 +364,9 @@ fn a_follow_up_reviews_the_actions_and_shows_what_moved() -> Result<()> {
             .await?;
             anna.wait_for(&tid("drive-comparison")).await?;
             screen.screenshot("comparison-drives-screen").await?;
+            koersbord_e2e::page::scroll_to(&anna, &tid("drive-comparison")).await?;
             anna.screenshot("comparison-drives-phone").await?;
+            no_sideways_scroll(&anna).await?;
 
             // Innoveren & Samen leren again.
             advance(&facilitator, &everyone, &["pillars"]).await?;
@@ -394,12 +409,22 @@ fn a_follow_up_reviews_the_actions_and_shows_what_moved() -> Result<()> {
                 .wait_for_text(&tid("cmp-threshold"), "minstens 10 punten")
                 .await?;
             screen.screenshot("comparison-pillars-screen").await?;
+            koersbord_e2e::page::scroll_to(&anna, &tid("pillar-comparison")).await?;
+            anna.screenshot("comparison-pillars-phone").await?;
+            no_sideways_scroll(&anna).await?;
 
             // The close and the harvest: the route, and the files.
             advance(&facilitator, &everyone, &["actions", "close"]).await?;
             click(&facilitator, &tid("open-harvest")).await?;
             check_route(&facilitator).await?;
+            koersbord_e2e::page::scroll_to(&facilitator, &tid("route")).await?;
             facilitator.screenshot("route-laptop").await?;
+            koersbord_e2e::page::scroll_to(&anna, &tid("open-harvest")).await?;
+            click(&anna, &tid("open-harvest")).await?;
+            check_route(&anna).await?;
+            koersbord_e2e::page::scroll_to(&anna, &tid("route")).await?;
+            anna.screenshot("route-phone").await?;
+            no_sideways_scroll(&anna).await?;
             downloads::capture(&facilitator).await?;
             for button in ["harvest-md", "harvest-review-csv", "harvest-json"] {
                 click(&facilitator, &tid(button)).await?;

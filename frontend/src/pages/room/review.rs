@@ -85,6 +85,9 @@ pub fn EarlierSession() -> impl IntoView {
     }
 }
 
+/// An earlier action, its review, whether it was carried, whether this viewer may set it.
+type Row = (PastAction, Option<Review>, bool, bool);
+
 #[component]
 fn ReviewList() -> impl IntoView {
     let live = use_live();
@@ -116,6 +119,20 @@ fn ReviewList() -> impl IntoView {
                 s.phase == Phase::Review && live.you.get().is_some_and(|me| owns(s, me, a))
             })
     };
+    let rows = move || {
+        actions
+            .get()
+            .into_iter()
+            .map(|(a, r, c)| {
+                let e = may_set(&a);
+                (a, r, c, e)
+            })
+            .collect::<Vec<_>>()
+    };
+    let row_key = |row: &Row| {
+        let (a, r, c, e) = row;
+        (a.id, r.as_ref().map(|r| (r.status, r.note.clone())), *c, *e)
+    };
     let to_carry =
         move || live.with_state(|s| s.follow_up.as_ref().map_or(0, |f| f.to_carry().count()));
     view! {
@@ -127,9 +144,7 @@ fn ReviewList() -> impl IntoView {
             // Keyed, so a change to one action redraws only that one: a note being typed in
             // another stays as it is.
             <ol class="review-list">
-                <For each=move || actions.get().into_iter().map(|(a, r, c)| { let e = may_set(&a); (a, r, c, e) }).collect::<Vec<_>>()
-                    key=|(a, r, c, e)| (a.id, r.as_ref().map(|r| (r.status, r.note.clone())), *c, *e)
-                    children=|(a, r, c, e)| review_item(a, r, c, e)/>
+                <For each=rows key=row_key children=|(a, r, c, e)| review_item(a, r, c, e)/>
             </ol>
             {move || live.is_facilitator().then(|| {
                 let n = to_carry();
