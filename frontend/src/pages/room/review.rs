@@ -85,9 +85,6 @@ pub fn EarlierSession() -> impl IntoView {
     }
 }
 
-/// An earlier action, its review, whether it was carried, whether this viewer may set it.
-type Row = (PastAction, Option<Review>, bool, bool);
-
 #[component]
 fn ReviewList() -> impl IntoView {
     let live = use_live();
@@ -119,19 +116,24 @@ fn ReviewList() -> impl IntoView {
                 s.phase == Phase::Review && live.you.get().is_some_and(|me| owns(s, me, a))
             })
     };
-    let rows = move || {
-        actions
-            .get()
-            .into_iter()
-            .map(|(a, r, c)| {
-                let e = may_set(&a);
-                (a, r, c, e)
-            })
-            .collect::<Vec<_>>()
-    };
-    let row_key = |row: &Row| {
-        let (a, r, c, e) = row;
-        (a.id, r.as_ref().map(|r| (r.status, r.note.clone())), *c, *e)
+    // One note per earlier action (the copy never changes), made once, outside the list that
+    // redraws on every review: a note being typed survives someone else's change elsewhere. A
+    // note someone else set comes in when it differs from the last one seen.
+    let notes: Vec<(ActionId, RwSignal<String>, StoredValue<String>)> = actions
+        .get_untracked()
+        .iter()
+        .map(|(a, r, _)| {
+            let note = r.as_ref().map(|r| r.note.clone()).unwrap_or_default();
+            (a.id, RwSignal::new(note.clone()), StoredValue::new(note))
+        })
+        .collect();
+    let note_of = move |id: ActionId, server: &str| {
+        let (_, typed, seen) = notes.iter().find(|(n, ..)| *n == id).copied()?;
+        if seen.with_value(|s| s != server) {
+            seen.set_value(server.to_owned());
+            typed.set(server.to_owned());
+        }
+        Some(typed)
     };
     let to_carry =
         move || live.with_state(|s| s.follow_up.as_ref().map_or(0, |f| f.to_carry().count()));
@@ -141,10 +143,13 @@ fn ReviewList() -> impl IntoView {
             {move || actions.with(Vec::is_empty).then(|| view! {
                 <p class="muted" data-testid="review-empty">{i18n.t(T::ReviewEmpty)}</p>
             })}
-            // Keyed, so a change to one action redraws only that one: a note being typed in
-            // another stays as it is.
             <ol class="review-list">
-                <For each=rows key=row_key children=|(a, r, c, e)| review_item(a, r, c, e)/>
+                {move || actions.get().into_iter().map(|(a, r, c)| {
+                    let server = r.as_ref().map(|r| r.note.clone()).unwrap_or_default();
+                    let note = note_of(a.id, &server).unwrap_or_else(|| RwSignal::new(server));
+                    let editable = may_set(&a);
+                    review_item(a, r, c, editable, note)
+                }).collect_view()}
             </ol>
             {move || live.is_facilitator().then(|| {
                 let n = to_carry();
@@ -167,11 +172,11 @@ fn review_item(
     review: Option<Review>,
     carried: bool,
     editable: bool,
+    note: RwSignal<String>,
 ) -> impl IntoView {
     let live = use_live();
     let i18n = use_i18n();
     let status = review.as_ref().map(|r| r.status);
-    let note = RwSignal::new(review.as_ref().map(|r| r.note.clone()).unwrap_or_default());
     let id: ActionId = a.id;
     let set = move |status: ReviewStatus| {
         let _ = live.command(Command::SetReview {
