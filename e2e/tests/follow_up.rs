@@ -222,6 +222,12 @@ fn a_follow_up_reviews_the_actions_and_shows_what_moved() -> Result<()> {
             // The shared screen, from Mijn sessies; Anna on her phone (her name typed anew); Bram and
             // a newcomer, Carla, over the protocol: one more than last time.
             facilitator.goto("/").await?;
+            // Mijn sessies renders once the client runs.
+            facilitator
+                .wait_for(&format!(
+                    "[data-room=\"{room}\"] [data-testid=my-session-screen]"
+                ))
+                .await?;
             let screen_link = attr(
                 &facilitator,
                 &format!("[data-room=\"{room}\"] [data-testid=my-session-screen]"),
@@ -230,7 +236,7 @@ fn a_follow_up_reviews_the_actions_and_shows_what_moved() -> Result<()> {
             .await?
             .context("the follow-up in Mijn sessies")?;
             facilitator
-                .find_css(&format!(
+                .wait_for(&format!(
                     "[data-room=\"{}\"] [data-testid=make-follow-up]",
                     first.room
                 ))
@@ -446,7 +452,7 @@ fn a_follow_up_reviews_the_actions_and_shows_what_moved() -> Result<()> {
                 ensure!(csv.text.contains(line), "{line:?} in\n{}", csv.text);
             }
             for part in [
-                "## Terugblik",
+                "## Terugblik: Afspraken van vorige keer",
                 "Budget vragen · Bram, Directie · 1 maart 2027: **Bezig** (wacht op directie)",
                 "| Zingeving | 1 / 0 / 0 | 0 / 1 / 0 | 0 / 0 / 1 | 0 / 0 / 1 | signaal weg |",
                 "| Tijd | 30 | 70 | sterker | 50 | 32.5 | zwakker |",

@@ -61,7 +61,13 @@ pub fn markdown(state: &RoomState, lang: Lang) -> String {
     let Some(f) = &state.follow_up else {
         return o;
     };
-    let _ = writeln!(o, "\n## {}\n", phase_name(Phase::Review, lang));
+    // Named with its subject: the reflections at the close are also headed "Terugblik".
+    let _ = writeln!(
+        o,
+        "\n## {}: {}\n",
+        phase_name(Phase::Review, lang),
+        T::ReviewHeading.get(lang)
+    );
     let _ = writeln!(o, "{} {}\n", T::FollowUpOf.get(lang), md(&f.earlier.title));
     for a in &f.earlier.actions {
         let review = f.reviews.get(&a.id);
@@ -204,7 +210,7 @@ mod tests {
             "{csv}"
         );
         let text = markdown(&s, Lang::Nl);
-        assert!(text.contains("## Terugblik"), "{text}");
+        assert!(text.contains("## Terugblik: Afspraken van vorige keer"), "{text}");
         assert!(text.contains("1 maart 2027: **Bezig** (half)"), "{text}");
         assert!(text.contains("| Zingeving | 0 / 0 / 0 |"), "{text}");
         assert!(text.contains("minstens 10 punten"), "{text}");
