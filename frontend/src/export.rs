@@ -31,7 +31,7 @@ pub fn csv_field(value: &str, sep: char) -> String {
     }
 }
 
-fn csv_row(fields: &[String], sep: char) -> String {
+pub(crate) fn csv_row(fields: &[String], sep: char) -> String {
     let mut line = fields
         .iter()
         .map(|f| csv_field(f, sep))
@@ -114,8 +114,16 @@ pub fn dots_csv(state: &RoomState, lang: Lang) -> String {
     out
 }
 
+/// The state itself, and for a follow-up the comparison beside it (`comparison`), computed.
 pub fn json(state: &RoomState) -> String {
-    serde_json::to_string_pretty(state).expect("a room state always serialises")
+    let mut value = serde_json::to_value(state).expect("a room state always serialises");
+    if let (Some(comparison), Some(map)) = (
+        crate::export_follow_up::comparison(state),
+        value.as_object_mut(),
+    ) {
+        map.insert("comparison".into(), comparison);
+    }
+    serde_json::to_string_pretty(&value).expect("a room state always serialises")
 }
 
 fn spread(s: Option<&Spread>) -> String {
@@ -124,7 +132,7 @@ fn spread(s: Option<&Spread>) -> String {
 }
 
 /// Markdown text, escaped where people's words could be read as markup.
-fn md(text: &str) -> String {
+pub(crate) fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(
@@ -235,6 +243,7 @@ pub fn markdown(state: &RoomState, lang: Lang) -> String {
         );
     }
 
+    o.push_str(&crate::export_follow_up::markdown(state, lang));
     let _ = writeln!(o, "\n## {}\n", T::Insights.get(lang));
     // What an insight is about and what an action answers, as the harvest shows them.
     let about = |need: Option<Need>, key: T| {

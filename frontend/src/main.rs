@@ -5,6 +5,7 @@ mod boards;
 mod connection;
 mod crash;
 mod export;
+mod export_follow_up;
 mod i18n;
 mod live;
 mod media;

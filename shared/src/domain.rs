@@ -153,6 +153,8 @@ method_terms! {
     /// The steps of the conversation, in order. `Lobby` is before the meeting starts.
     Phase {
         Lobby => "Voorbereiding",
+        /// Only in a follow-up: the earlier session's actions are reviewed (`room::follow_up`).
+        Review => "Terugblik",
         Ambition => "Ambitie",
         Drives => "Drijfveren",
         Pillars => "Innoveren & Samen leren",
@@ -165,6 +167,7 @@ impl Phase {
     /// The method's time box for this step, in minutes; `None` where the method sets none.
     pub fn default_minutes(self) -> Option<u32> {
         match self {
+            Phase::Review => Some(15),
             Phase::Ambition => Some(10),
             Phase::Drives => Some(20),
             Phase::Pillars => Some(30),
@@ -290,6 +293,8 @@ pub mod limits {
     pub const INSIGHT: usize = 280;
     pub const ACTION: usize = 200;
     pub const REFLECTION: usize = 500;
+    /// A short note on how an earlier action went (Terugblik).
+    pub const REVIEW_NOTE: usize = 140;
 }
 
 #[cfg(test)]
@@ -314,7 +319,7 @@ mod tests {
         let minutes: Vec<_> = Phase::ALL.iter().map(|p| p.default_minutes()).collect();
         assert_eq!(
             minutes,
-            [None, Some(10), Some(20), Some(30), Some(30), None]
+            [None, Some(15), Some(10), Some(20), Some(30), Some(30), None]
         );
         assert_eq!(Phase::Lobby.prev(), None);
         assert_eq!(Phase::Close.next(), None);

@@ -38,6 +38,30 @@ pub struct SessionKept {
     pub kept_until_ms: Option<u64>,
 }
 
+/// One session of a series, as `GET /api/sessions/{room}/series` lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesEntry {
+    pub room: String,
+    pub title: String,
+    /// When it was created, in milliseconds since the epoch.
+    pub held_ms: u64,
+    /// Deleted since (an earlier session a follow-up still holds a copy of).
+    #[serde(default)]
+    pub gone: bool,
+}
+
+/// `GET /api/sessions/{room}/series` with one of the room's keys: the sessions linked to it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Series {
+    /// When this session was created: its date in the route.
+    #[serde(default)]
+    pub held_ms: u64,
+    /// The sessions it follows, oldest first, from its own copy (so also those deleted since).
+    pub earlier: Vec<SeriesEntry>,
+    /// The follow-ups made from it and from those, oldest first; a deleted one is not listed.
+    pub later: Vec<SeriesEntry>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

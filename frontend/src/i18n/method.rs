@@ -13,6 +13,12 @@ pub fn phase_about(phase: Phase, lang: Lang) -> &'static str {
         (Lang::En, Phase::Lobby) => {
             "We start shortly. Whoever is not in yet joins with a name and the side they are at the table for."
         }
+        (Lang::Nl, Phase::Review) => {
+            "We kijken terug op de afspraken van vorige keer: wat is gedaan, wat loopt nog, wat is niet gestart of vervallen?"
+        }
+        (Lang::En, Phase::Review) => {
+            "We look back on last time's agreements: what is done, what is still going, what has not started or is no longer needed?"
+        }
         (Lang::Nl, Phase::Ambition) => {
             "Waar wil het leernetwerk naartoe? De ambitie staat vast; we kijken samen of ze voor iedereen helder is."
         }
@@ -56,6 +62,16 @@ pub fn phase_guidance(phase: Phase, lang: Lang) -> &'static [&'static str] {
         (Lang::En, Phase::Lobby) => &[
             "Show the code or QR and wait until everyone is in with a name and a side.",
             "Four from the network and four from management at most: that way everyone gets to speak.",
+        ],
+        (Lang::Nl, Phase::Review) => &[
+            "Loop de acties één voor één langs en vraag wie ze oppakte hoe het ging; eigenaren zetten hun eigen stand op de telefoon.",
+            "Neem open acties in één keer mee naar de acties van vandaag; ze blijven aan te passen.",
+            "Weinig tijd? Sla de terugblik over en ga meteen naar Ambitie.",
+        ],
+        (Lang::En, Phase::Review) => &[
+            "Go through the actions one by one and ask whoever took each on how it went; owners set their own status on their phone.",
+            "Carry open actions into today's actions in one step; they stay editable.",
+            "Short of time? Skip the look back and go straight to Ambition.",
         ],
         (Lang::Nl, Phase::Ambition) => &[
             "Vertel de ambitie en de twee doelen in je eigen woorden.",

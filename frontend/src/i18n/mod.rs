@@ -348,6 +348,50 @@ texts! {
     PrivacyRemove => "De begeleider kan een sessie op elk moment helemaal verwijderen, met alle namen en teksten. Wil je dat als deelnemer, vraag het de begeleider of neem contact op:",
         "The facilitator can delete a session completely at any time, with every name and text. If you want that as a participant, ask the facilitator or contact:";
 
+    // Follow-up sessions: Terugblik, what moved, the route (issue 17)
+    FollowUpMake => "Vervolgsessie maken", "Make a follow-up session";
+    FollowUpExplain => "Een nieuwe sessie met dezelfde titel, ambitie en doelen (aan te passen), met nieuwe links en code. De acties van deze sessie gaan mee voor de terugblik.",
+        "A new session with the same title, ambition and goals (editable), with new links and code. This session's actions come along to look back on.";
+    FollowUpNotFinished => "Een vervolgsessie kan pas na de afsluiting.", "A follow-up can be made once the session has closed.";
+    FollowUpOf => "Vervolg op", "Follow-up of";
+    EarlierGone => "De eerdere sessie is inmiddels verwijderd; deze sessie bewaart haar eigen kopie.",
+        "The earlier session has since been deleted; this session keeps its own copy.";
+    ReviewHeading => "Afspraken van vorige keer", "Last time's agreements";
+    ReviewEmpty => "De vorige sessie had geen acties.", "The previous session had no actions.";
+    ReviewNotYet => "Nog niet besproken", "Not reviewed yet";
+    StatusDone => "Gedaan", "Done";
+    StatusInProgress => "Bezig", "In progress";
+    StatusNotStarted => "Niet gestart", "Not started";
+    StatusDropped => "Vervallen", "Dropped";
+    ReviewNote => "Korte notitie (mag leeg)", "Short note (optional)";
+    ReviewStatus => "Stand", "Status";
+    CarryOpen => "Open acties meenemen", "Carry open actions";
+    CarryNone => "Geen open acties meer om mee te nemen.", "No open actions left to carry.";
+    CarriedMark => "meegenomen", "carried";
+    ShowComparison => "Vergelijk met vorige keer", "Compare with last time";
+    HideComparison => "Vergelijking verbergen", "Hide the comparison";
+    ComparisonHeading => "Wat bewoog sinds vorige keer", "What moved since last time";
+    ComparisonWaits => "De vergelijking verschijnt zodra niemand meer plaatst: zet het bord vast of ga verder.",
+        "The comparison appears once nobody is placing: lock the board or move on.";
+    Then => "toen", "then";
+    Now => "nu", "now";
+    SignalAppeared => "signaal erbij", "signal appeared";
+    SignalGone => "signaal weg", "signal gone";
+    SignalKept => "signaal gebleven", "signal stayed";
+    Stronger => "sterker", "stronger";
+    Weaker => "zwakker", "weaker";
+    Same => "gelijk", "same";
+    PeopleThenNow => "deelnemers toen / nu", "participants then / now";
+    RouteHeading => "De route tot nu toe", "The route so far";
+    RouteIntro => "Elke sessie in deze reeks, met haar afspraken en hoe die liepen, en de pijlers door de tijd.",
+        "Every session in this series, with its agreements and how they went, and the pillars over time.";
+    RouteLater => "Later in deze reeks", "Later in this series";
+    RouteGone => "verwijderd", "deleted";
+    RouteMedians => "Mediaan per pijler door de tijd (0 = zwak, 100 = sterk)", "Median per pillar over time (0 = weak, 100 = strong)";
+    ThisSession => "deze sessie", "this session";
+    DownloadReviewCsv => "Terugblik (CSV)", "Look back (CSV)";
+    CarriedColumn => "Meegenomen", "Carried";
+
     // Rejections and errors
     ErrNotAllowed => "Dat mag alleen de begeleider.", "Only the facilitator can do that.";
     ErrAlreadyJoined => "Je doet al mee.", "You have already joined.";
@@ -377,6 +421,19 @@ texts! {
 }
 
 impl T {
+    /// The stated threshold of the comparison's arrows.
+    pub fn threshold(lang: Lang) -> String {
+        let t = koersbord_shared::compare::MOVE_THRESHOLD;
+        match lang {
+            Lang::Nl => format!(
+                "Een pijl bij een verschil van minstens {t} punten (op 0–100) in de mediaan van een kant."
+            ),
+            Lang::En => format!(
+                "An arrow at a difference of at least {t} points (of 0–100) in a side's median."
+            ),
+        }
+    }
+
     /// Characters allowed in a text field, for the message next to it.
     pub fn too_long(lang: Lang, max: usize, len: usize) -> String {
         match lang {
@@ -423,6 +480,7 @@ pub fn phase_name(phase: Phase, lang: Lang) -> &'static str {
     match (lang, phase) {
         (Lang::Nl, Phase::Lobby) => "Welkom",
         (Lang::En, Phase::Lobby) => "Welcome",
+        (Lang::En, Phase::Review) => "Looking back",
         (Lang::Nl, p) => p.dutch(),
         (Lang::En, Phase::Ambition) => "Ambition",
         (Lang::En, Phase::Drives) => "Drives",

@@ -1,3 +1,4 @@
+pub mod follow_up;
 pub mod invitation;
 pub mod my_sessions;
 pub mod privacy;

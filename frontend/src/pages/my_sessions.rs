@@ -77,6 +77,7 @@ fn entry(i18n: I18n, e: Remembered, list: RwSignal<Vec<Remembered>>) -> impl Int
                     {i18n.t(T::ForgetSession)}
                 </button>
             </div>
+            {crate::pages::follow_up::make_follow_up(room.clone(), e.facilitator_key.clone(), title.clone())}
             {delete_session(room.clone(), e.facilitator_key, Signal::stored(title), move || drop_entry(&deleted_room))}
         </li>
     }

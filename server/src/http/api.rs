@@ -31,6 +31,8 @@ pub(crate) enum ApiError {
     /// Over the per-address rate; the next try may come after this long.
     SlowDown(Duration),
     NotFound,
+    /// A follow-up of a session that has not reached its close.
+    NotFinished,
     /// The database failed; details are logged, not sent.
     Internal,
 }
@@ -55,6 +57,7 @@ impl ApiError {
             ApiError::UnknownRoom => "unknown_room",
             ApiError::SlowDown(_) => "slow_down",
             ApiError::NotFound => "not_found",
+            ApiError::NotFinished => "not_finished",
             ApiError::Internal => "server_error",
         }
     }
@@ -103,6 +106,9 @@ impl IntoResponse for ApiError {
             ApiError::NotFound => {
                 (StatusCode::NOT_FOUND, Json(json!({"code": "not_found"}))).into_response()
             }
+            ApiError::NotFinished => {
+                (StatusCode::CONFLICT, Json(json!({"code": "not_finished"}))).into_response()
+            }
             ApiError::Internal => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 Json(json!({"code": "server_error"})),
@@ -137,7 +143,7 @@ pub(crate) async fn create_session(
     app.session_limiter
         .check(client, Instant::now())
         .map_err(ApiError::SlowDown)?;
-    let created = app.rooms.create(setup).await?;
+    let created = app.rooms.create(setup, None).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 

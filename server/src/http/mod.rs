@@ -4,6 +4,7 @@
 mod api;
 #[cfg(feature = "embed")]
 mod embedded;
+mod follow_up_api;
 mod sessions_api;
 mod static_files;
 
@@ -36,6 +37,11 @@ pub(crate) fn router(app: App) -> Router {
             "/sessions/{room}",
             delete(sessions_api::delete_session).get(sessions_api::session_kept),
         )
+        .route(
+            "/sessions/{room}/follow-up",
+            post(follow_up_api::create_follow_up),
+        )
+        .route("/sessions/{room}/series", get(follow_up_api::series))
         .route("/info", get(sessions_api::info))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT))

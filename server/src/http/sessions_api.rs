@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use koersbord_shared::sessions::{ServerInfo, SessionKept, kept_until};
 
 /// The key in `Authorization: Bearer <key>`; any other form counts as none.
-fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+pub(super) fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

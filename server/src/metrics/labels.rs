@@ -9,7 +9,7 @@ use koersbord_shared::protocol::ProtocolError;
 use koersbord_shared::room::{Actor, Command, Rejection};
 
 /// Every command's `type`, as the protocol spells it.
-pub(crate) const COMMAND_TYPES: [&str; 24] = [
+pub(crate) const COMMAND_TYPES: [&str; 27] = [
     "join",
     "remove_participant",
     "edit_setup",
@@ -34,6 +34,9 @@ pub(crate) const COMMAND_TYPES: [&str; 24] = [
     "set_spotlight",
     "set_planned",
     "anonymise",
+    "set_review",
+    "carry_open_actions",
+    "set_comparison_shown",
 ];
 
 pub(crate) fn command_type(command: &Command) -> &'static str {
@@ -62,6 +65,9 @@ pub(crate) fn command_type(command: &Command) -> &'static str {
         Command::SetSpotlight { .. } => "set_spotlight",
         Command::SetPlanned { .. } => "set_planned",
         Command::Anonymise => "anonymise",
+        Command::SetReview { .. } => "set_review",
+        Command::CarryOpenActions => "carry_open_actions",
+        Command::SetComparisonShown { .. } => "set_comparison_shown",
     }
 }
 
@@ -71,7 +77,7 @@ pub(crate) const OUTCOMES: [&str; 2] = ["ack", "rejected"];
 /// Every code a refusal goes out with: the room's rejections, the socket's errors, the API's
 /// errors, and the WebSocket upgrade's `origin_not_allowed` (a 403 without a body, but the first
 /// thing to look for when a proxy rewrites the Host header).
-pub(crate) const REFUSAL_CODES: [&str; 33] = [
+pub(crate) const REFUSAL_CODES: [&str; 34] = [
     // Rejection
     "not_allowed",
     "already_joined",
@@ -107,6 +113,7 @@ pub(crate) const REFUSAL_CODES: [&str; 33] = [
     "missing_key",
     "not_found",
     "server_error",
+    "not_finished",
     "origin_not_allowed",
 ];
 

@@ -19,7 +19,8 @@ use dashmap::DashMap;
 use hub::{Hub, RoomMsg, now_ms};
 use koersbord_shared::domain::ParticipantId;
 use koersbord_shared::protocol::{Invite, JoinCodeFound, Role, SessionCreated};
-use koersbord_shared::room::{RoomState, Setup};
+use koersbord_shared::room::{FollowUp, RoomState, Setup, follow_up_of, may_follow_up};
+use koersbord_shared::sessions::{Series, SeriesEntry};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -107,6 +108,18 @@ pub enum Deletion {
     Unknown,
 }
 
+/// What asking for a follow-up came to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FollowUpMade {
+    Created(SessionCreated),
+    /// The key is not the earlier session's facilitator key.
+    BadKey,
+    /// No such session (never, or deleted).
+    Unknown,
+    /// The earlier session has not reached its close.
+    NotFinished,
+}
+
 /// How many times a session is drawn before giving up: a clash of a 50-bit id or a 30-bit code
 /// with a stored session is rare, several in a row mean something else is wrong.
 const CREATE_ATTEMPTS: usize = 8;
@@ -141,7 +154,11 @@ impl Rooms {
     }
 
     /// Stores a new session, then opens its room. Answers once the session is durable.
-    pub async fn create(&self, setup: Setup) -> Result<SessionCreated, StoreError> {
+    pub async fn create(
+        &self,
+        setup: Setup,
+        follow_up: Option<FollowUp>,
+    ) -> Result<SessionCreated, StoreError> {
         for _ in 0..CREATE_ATTEMPTS {
             let session = SessionRecord {
                 room: keys::room_id(),
@@ -151,6 +168,7 @@ impl Rooms {
                 join_code: keys::join_code(),
                 created_at_ms: now_ms(),
                 setup: setup.clone(),
+                follow_up: follow_up.clone(),
             };
             // The store's keys make ids and join codes unique across every session ever created.
             if !self.store.create_session(session.clone()).await? {
@@ -163,7 +181,7 @@ impl Rooms {
                 screen_key: session.screen_key.clone(),
                 join_code: session.join_code.clone(),
             };
-            let state = RoomState::new(session.setup.clone());
+            let state = RoomState::following(session.setup.clone(), session.follow_up.clone());
             self.start(session, state, HashMap::new(), Vec::new());
             tracing::info!(room = %created.room, "session created");
             crate::metrics::session_created();
@@ -194,10 +212,7 @@ impl Rooms {
         let Some(stored) = self.store.load_room(id).await? else {
             return Ok(None);
         };
-        let mut state = RoomState::new(stored.session.setup.clone());
-        for event in &stored.events {
-            event.apply_to(&mut state);
-        }
+        let state = stored.state();
         let keys = stored.participant_keys.into_iter().collect();
         tracing::info!(room = %id, events = stored.events.len(), "room loaded");
         Ok(Some(self.start(stored.session, state, keys, stored.ops)))
@@ -297,6 +312,94 @@ impl Rooms {
             tracing::info!(room = %id, days, "session deleted after the retention time");
         }
         Ok(stale.len())
+    }
+
+    /// Makes a follow-up of the finished session `id` for its facilitator: the same setup, new keys
+    /// and code, and a copy of what the session yielded. The link points only backwards and is
+    /// fixed at creation, so a series is a tree: no cycle can be made.
+    pub async fn follow_up(&self, id: &str, key: &str) -> Result<FollowUpMade, StoreError> {
+        if !keys::looks_like_room_id(id) {
+            return Ok(FollowUpMade::Unknown);
+        }
+        // Read from the store: a room persists every event before anyone hears of it, so this is
+        // the session as everyone has seen it.
+        let Some(stored) = self.store.load_room(id).await? else {
+            return Ok(FollowUpMade::Unknown);
+        };
+        if !keys::same_key(key, &stored.session.facilitator_key) {
+            return Ok(FollowUpMade::BadKey);
+        }
+        let state = stored.state();
+        if may_follow_up(&state).is_err() {
+            return Ok(FollowUpMade::NotFinished);
+        }
+        let link = follow_up_of(&state, id, stored.session.created_at_ms);
+        let created = self.create(state.setup.clone(), Some(link)).await?;
+        tracing::info!(room = %created.room, earlier = %id, "follow-up created");
+        Ok(FollowUpMade::Created(created))
+    }
+
+    /// The series `id` belongs to, for whoever holds one of its keys: `None` for an unknown room,
+    /// `Some(Err(()))` for a wrong key.
+    pub async fn series(
+        &self,
+        id: &str,
+        key: &str,
+    ) -> Result<Option<Result<Series, ()>>, StoreError> {
+        let Some(handle) = self.open(id).await? else {
+            return Ok(None);
+        };
+        if handle.role_for(key).is_none() {
+            return Ok(Some(Err(())));
+        }
+        let Some(stored) = self.store.load_room(id).await? else {
+            return Ok(None);
+        };
+        let mut earlier: Vec<SeriesEntry> = stored
+            .session
+            .follow_up
+            .iter()
+            .flat_map(|f| f.before.iter().chain([&f.earlier]))
+            .map(|s| SeriesEntry {
+                room: s.room.clone(),
+                title: s.title.clone(),
+                held_ms: s.held_ms,
+                gone: false,
+            })
+            .collect();
+        let present = self
+            .store
+            .existing(earlier.iter().map(|e| e.room.clone()).collect())
+            .await?;
+        for (entry, present) in earlier.iter_mut().zip(present) {
+            entry.gone = !present;
+        }
+        // Later sessions, breadth first; the seen set guards against a hand-edited file.
+        let mut later = Vec::new();
+        let mut seen = std::collections::HashSet::from([id.to_owned()]);
+        let mut queue = std::collections::VecDeque::from([id.to_owned()]);
+        while let Some(room) = queue.pop_front() {
+            for next in self.store.follow_ups(&room).await? {
+                if later.len() >= koersbord_shared::room::follow_up::MAX_ROUTE
+                    || !seen.insert(next.room.clone())
+                {
+                    continue;
+                }
+                queue.push_back(next.room.clone());
+                later.push(SeriesEntry {
+                    room: next.room,
+                    title: next.title,
+                    held_ms: next.created_at_ms,
+                    gone: false,
+                });
+            }
+        }
+        later.sort_by_key(|e| e.held_ms);
+        Ok(Some(Ok(Series {
+            held_ms: stored.session.created_at_ms,
+            earlier,
+            later,
+        })))
     }
 
     /// When a session was last changed, if it exists.

@@ -31,7 +31,7 @@ async fn welcome(room: &RoomHandle, conn: hub::ConnId) -> Option<ServerMsg> {
 async fn a_room_unloads_when_idle_and_a_stale_handle_then_fails_so_the_caller_opens_again() {
     let dir = tempfile::tempdir().unwrap();
     let (rooms, _store, _writer) = open_rooms(&dir, Duration::from_millis(20)).await;
-    let created = rooms.create(Setup::default()).await.unwrap();
+    let created = rooms.create(Setup::default(), None).await.unwrap();
     let stale = rooms.get(&created.room).expect("live after creation");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while rooms.get(&created.room).is_some() {
@@ -54,7 +54,7 @@ async fn a_room_unloads_when_idle_and_a_stale_handle_then_fails_so_the_caller_op
 async fn concurrent_first_hellos_load_a_room_once() {
     let dir = tempfile::tempdir().unwrap();
     let (rooms, store, writer) = open_rooms(&dir, Duration::from_secs(60)).await;
-    let created = rooms.create(Setup::default()).await.unwrap();
+    let created = rooms.create(Setup::default(), None).await.unwrap();
     let room = rooms.get(&created.room).unwrap();
     let (out, mut rx) = mpsc::channel(64);
     let connect = RoomMsg::Connect {

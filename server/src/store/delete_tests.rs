@@ -16,6 +16,7 @@ fn session(room: &str, code: &str, created_at_ms: u64) -> SessionRecord {
             title: format!("{SECRET} {room}"),
             ..Setup::default()
         },
+        follow_up: None,
     }
 }
 

@@ -3,7 +3,7 @@
 //! writes to the live database.
 
 use super::{load_room, schema};
-use koersbord_shared::room::{RoomState, audit};
+use koersbord_shared::room::audit;
 use rusqlite::{Connection, OpenFlags, backup};
 use std::path::{Path, PathBuf};
 
@@ -143,10 +143,7 @@ fn verify(conn: &Connection) -> Result<Summary, Vec<String>> {
         match load_room(conn, &room) {
             Ok(Some(stored)) => {
                 summary.events += stored.events.len() as u64;
-                let mut state = RoomState::new(stored.session.setup.clone());
-                for event in &stored.events {
-                    event.apply_to(&mut state);
-                }
+                let state = stored.state();
                 problems.extend(
                     audit::faults(&state)
                         .into_iter()

@@ -10,7 +10,7 @@ mod schema;
 mod writer;
 
 use koersbord_shared::domain::ParticipantId;
-use koersbord_shared::room::{Event, Setup};
+use koersbord_shared::room::{Event, FollowUp, RoomState, Setup};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -48,6 +48,8 @@ pub struct SessionRecord {
     pub created_at_ms: u64,
     /// The setup the room started with; later edits are events.
     pub setup: Setup,
+    /// For a follow-up: the session it follows, with its own copy of it (never changes).
+    pub follow_up: Option<FollowUp>,
 }
 
 /// What a room changed since its last commit: events (with their sequence numbers, already encoded),
@@ -74,6 +76,26 @@ pub struct StoredRoom {
     pub participant_keys: Vec<(String, ParticipantId)>,
     /// The `op` tokens the room remembers, oldest first: (identity, token, answer as JSON).
     pub ops: Vec<(String, String, String)>,
+}
+
+impl StoredRoom {
+    /// The room as its events left it.
+    pub fn state(&self) -> RoomState {
+        let mut state =
+            RoomState::following(self.session.setup.clone(), self.session.follow_up.clone());
+        for event in &self.events {
+            event.apply_to(&mut state);
+        }
+        state
+    }
+}
+
+/// A session linked to another: its id, first title, creation time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Linked {
+    pub room: String,
+    pub title: String,
+    pub created_at_ms: u64,
 }
 
 /// A cheap handle to the database: the writer thread's queue and the reading connection.
@@ -118,7 +140,7 @@ impl Store {
     /// Stores a new session. `Ok(false)` when its room id or join code is already taken (draw again).
     pub async fn create_session(&self, session: SessionRecord) -> Result<bool, StoreError> {
         let (done, answer) = oneshot::channel();
-        self.submit(Job::Create(session, done)).await?;
+        self.submit(Job::Create(Box::new(session), done)).await?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
@@ -154,6 +176,47 @@ impl Store {
                 .prepare_cached("SELECT facilitator_key FROM sessions WHERE room = ?1")?
                 .query_row(params![room], |r| r.get(0))
                 .optional()?)
+        })
+        .await
+    }
+
+    /// The sessions made as follow-ups of `room`, oldest first.
+    pub async fn follow_ups(&self, room: &str) -> Result<Vec<Linked>, StoreError> {
+        let room = room.to_owned();
+        self.read(move |conn| {
+            let mut q = conn.prepare_cached(
+                "SELECT room, setup, created_at FROM sessions WHERE earlier = ?1
+                 ORDER BY created_at, room",
+            )?;
+            let rows = q
+                .query_map(params![room], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                })?
+                .collect::<Result<Vec<_>, _>>()?;
+            rows.into_iter()
+                .map(|(room, setup, created)| {
+                    let setup: Setup = serde_json::from_str(&setup)
+                        .map_err(|e| StoreError::Corrupt(format!("room {room}: setup: {e}")))?;
+                    Ok(Linked {
+                        room,
+                        title: setup.title,
+                        created_at_ms: created as u64,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// Which of `rooms` are still stored.
+    pub async fn existing(&self, rooms: Vec<String>) -> Result<Vec<bool>, StoreError> {
+        self.read(move |conn| {
+            let mut q = conn.prepare_cached("SELECT 1 FROM sessions WHERE room = ?1")?;
+            rooms.iter().map(|r| Ok(q.exists(params![r])?)).collect()
         })
         .await
     }
@@ -293,26 +356,34 @@ fn load_room(conn: &Connection, room: &str) -> Result<Option<StoredRoom>, StoreE
     let tx = conn.unchecked_transaction()?;
     let session = tx
         .prepare_cached(
-            "SELECT facilitator_key, join_key, screen_key, join_code, created_at, setup
+            "SELECT facilitator_key, join_key, screen_key, join_code, created_at, setup, follow_up
              FROM sessions WHERE room = ?1",
         )?
         .query_row(params![room], |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
+                (
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ),
                 r.get::<_, i64>(4)?,
                 r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
             ))
         })
         .optional()?;
-    let Some((facilitator_key, join_key, screen_key, join_code, created_at, setup)) = session
+    let Some(((facilitator_key, join_key, screen_key, join_code), created_at, setup, follow_up)) =
+        session
     else {
         return Ok(None);
     };
     let setup: Setup = serde_json::from_str(&setup)
         .map_err(|e| StoreError::Corrupt(format!("room {room}: setup: {e}")))?;
+    let follow_up: Option<FollowUp> = follow_up
+        .map(|json| serde_json::from_str(&json))
+        .transpose()
+        .map_err(|e| StoreError::Corrupt(format!("room {room}: follow-up: {e}")))?;
     let mut events = Vec::new();
     let mut rows =
         tx.prepare_cached("SELECT seq, event FROM events WHERE room = ?1 ORDER BY seq")?;
@@ -349,6 +420,7 @@ fn load_room(conn: &Connection, room: &str) -> Result<Option<StoredRoom>, StoreE
             join_code,
             created_at_ms: created_at as u64,
             setup,
+            follow_up,
         },
         events,
         participant_keys,

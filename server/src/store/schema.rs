@@ -42,6 +42,11 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE sessions ADD COLUMN last_active INTEGER NOT NULL DEFAULT 0; -- ms since the epoch
     UPDATE sessions SET last_active = created_at;
     CREATE INDEX sessions_by_last_active ON sessions (last_active);",
+    // 4: follow-ups. `earlier` is the session this one follows (kept when that one is deleted:
+    // no foreign key), `follow_up` the link with its own copy of the earlier session, as JSON.
+    "ALTER TABLE sessions ADD COLUMN earlier TEXT;
+    ALTER TABLE sessions ADD COLUMN follow_up TEXT;
+    CREATE INDEX sessions_by_earlier ON sessions (earlier);",
 ];
 
 /// The schema version this server writes: the number of steps in [`MIGRATIONS`].
@@ -126,12 +131,12 @@ mod tests {
             .unwrap();
         assert_eq!(mode, "wal");
         conn.execute(
-            "INSERT INTO sessions VALUES ('r', 'f', 'j', 's', 'CODE', 1, '{}', 1)",
+            "INSERT INTO sessions VALUES ('r', 'f', 'j', 's', 'CODE', 1, '{}', 1, NULL, NULL)",
             params![],
         )
         .unwrap();
         let taken = conn.execute(
-            "INSERT INTO sessions VALUES ('r2', 'f', 'j', 's', 'CODE', 1, '{}', 1)",
+            "INSERT INTO sessions VALUES ('r2', 'f', 'j', 's', 'CODE', 1, '{}', 1, NULL, NULL)",
             params![],
         );
         assert!(taken.is_err(), "join codes are unique");

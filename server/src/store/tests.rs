@@ -15,6 +15,7 @@ fn session(room: &str, code: &str) -> SessionRecord {
             title: format!("Title {room}"),
             ..Setup::default()
         },
+        follow_up: None,
     }
 }
 

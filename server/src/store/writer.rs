@@ -16,7 +16,10 @@ use tokio::sync::{mpsc, oneshot};
 const MAX_BATCH: usize = 256;
 
 pub(super) enum Job {
-    Create(SessionRecord, oneshot::Sender<Result<bool, StoreError>>),
+    Create(
+        Box<SessionRecord>,
+        oneshot::Sender<Result<bool, StoreError>>,
+    ),
     Append {
         room: String,
         changes: Changes,
@@ -177,10 +180,16 @@ fn apply(tx: &mut Transaction, job: &Job, now_ms: u64) -> Outcome {
 
 fn insert_session(tx: &Connection, s: &SessionRecord) -> rusqlite::Result<()> {
     let setup = serde_json::to_string(&s.setup).expect("a setup always serialises");
+    let follow_up = s
+        .follow_up
+        .as_ref()
+        .map(|f| serde_json::to_string(f).expect("a follow-up always serialises"));
+    let earlier = s.follow_up.as_ref().map(|f| f.earlier.room.as_str());
     tx.prepare_cached(
         "INSERT INTO sessions
-         (room, facilitator_key, join_key, screen_key, join_code, created_at, setup, last_active)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)",
+         (room, facilitator_key, join_key, screen_key, join_code, created_at, setup, last_active,
+          earlier, follow_up)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?9)",
     )?
     .execute(params![
         s.room,
@@ -189,7 +198,9 @@ fn insert_session(tx: &Connection, s: &SessionRecord) -> rusqlite::Result<()> {
         s.screen_key,
         s.join_code,
         s.created_at_ms as i64,
-        setup
+        setup,
+        earlier,
+        follow_up
     ])?;
     Ok(())
 }

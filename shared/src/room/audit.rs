@@ -65,7 +65,24 @@ pub fn faults(state: &RoomState) -> Vec<String> {
         ));
     }
     references(state, &mut faults);
+    follow_up(state, &mut faults);
     faults
+}
+
+/// A follow-up reviews and carries only the earlier session's actions; a first session has no
+/// Terugblik.
+fn follow_up(state: &RoomState, faults: &mut Vec<String>) {
+    let Some(f) = &state.follow_up else {
+        if state.phase == crate::domain::Phase::Review {
+            faults.push("a first session is in Terugblik".into());
+        }
+        return;
+    };
+    for id in f.reviews.keys().chain(&f.carried) {
+        if f.action(*id).is_none() {
+            faults.push(format!("earlier action {} is reviewed but unknown", id.0));
+        }
+    }
 }
 
 /// Every id an item refers to names someone or something the room knows: a participant present or

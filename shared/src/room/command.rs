@@ -1,5 +1,6 @@
 //! Who may ask the room for what.
 
+use super::follow_up::ReviewStatus;
 use super::outcomes::{ActionDraft, ActionId, InsightId, Need};
 use super::planned::Planned;
 use super::spotlight::Spotlight;
@@ -112,5 +113,22 @@ pub enum Command {
     /// When the session is planned, for the invitation; `None` clears it. Facilitator only.
     SetPlanned {
         planned: Option<Planned>,
+    },
+    /// In a follow-up: how an earlier action (by its id in the earlier session) went. The
+    /// facilitator sets any; an owner their own, during Terugblik.
+    SetReview {
+        action: ActionId,
+        status: ReviewStatus,
+        #[serde(default)]
+        note: String,
+    },
+    /// In a follow-up: every earlier action still open (bezig, niet gestart or not yet reviewed)
+    /// becomes an action of this session. Facilitator only; an action is carried once.
+    CarryOpenActions,
+    /// In a follow-up: the earlier session's results beside this one's on `board`. Shown only once
+    /// nobody is placing there (`RoomState::shows_comparison`).
+    SetComparisonShown {
+        board: Board,
+        shown: bool,
     },
 }

@@ -1,5 +1,6 @@
 //! What happened in a room. Events are the only way its state changes, on the server and in clients.
 
+use super::follow_up::{Carried, Review};
 use super::outcomes::{Action, ActionId, Insight, InsightId, Need};
 use super::planned::Planned;
 use super::spotlight::Spotlight;
@@ -87,6 +88,19 @@ pub enum Event {
     },
     SpotlightChanged {
         on: Option<Spotlight>,
+    },
+    /// An earlier action's status in a follow-up (by its id in the earlier session).
+    ReviewSet {
+        action: ActionId,
+        review: Review,
+    },
+    /// Open earlier actions became actions of this follow-up.
+    ActionsCarried {
+        carried: Vec<Carried>,
+    },
+    ComparisonShownChanged {
+        board: Board,
+        shown: bool,
     },
 }
 
@@ -186,6 +200,12 @@ impl Event {
                 }
             }
             Event::SpotlightChanged { on } => state.spotlight = *on,
+            Event::ReviewSet { .. } | Event::ActionsCarried { .. } => {
+                super::follow_up::apply(state, self)
+            }
+            Event::ComparisonShownChanged { board, shown } => {
+                state.board_mut(*board).comparison_shown = *shown
+            }
         }
     }
 

@@ -6,6 +6,7 @@ mod anonymise;
 pub mod audit;
 mod command;
 mod event;
+pub mod follow_up;
 mod initials;
 mod outcomes;
 mod planned;
@@ -19,6 +20,10 @@ mod view;
 pub use anonymise::ANONYMOUS_NAME;
 pub use command::{Actor, Command};
 pub use event::Event;
+pub use follow_up::{
+    Carried, FollowUp, PastAction, Review, ReviewStatus, SessionSummary, follow_up_of,
+    may_follow_up, route, summary_of,
+};
 pub use initials::initials;
 pub use outcomes::{
     Action, ActionDraft, ActionId, Insight, InsightId, MAX_ACTIONS, MAX_INSIGHTS, Need, is_date,
@@ -31,7 +36,7 @@ pub use text::hides_or_reorders;
 pub use timer::{MAX_TIMER_MS, Timer};
 pub use view::Viewer;
 
-use crate::domain::{Board, ParticipantId, limits};
+use crate::domain::{Board, ParticipantId, Phase, limits};
 
 /// Decides what `command` by `actor` does to `state` at server time `now_ms`.
 ///
@@ -86,6 +91,7 @@ pub fn decide(
         | C::EditAction { .. }
         | C::RemoveAction { .. }
         | C::SetReflection { .. } => outcomes::decide(state, actor, command),
+        C::SetReview { .. } | C::CarryOpenActions => follow_up::decide(state, actor, command),
         _ => {
             if actor != Actor::Facilitator {
                 return Err(Rejection::NotAllowed);
@@ -137,6 +143,10 @@ fn decide_facilitator(
             })
         }
         C::GoToPhase { phase } => {
+            // Terugblik belongs to a follow-up: a first session has nothing to look back on.
+            if *phase == Phase::Review && state.follow_up.is_none() {
+                return Err(Rejection::NotNow);
+            }
             changed(Some(state.phase), Some(*phase), || Event::PhaseChanged {
                 phase: *phase,
                 timer: Timer::new(phase.default_ms()),
@@ -160,6 +170,18 @@ fn decide_facilitator(
                 Event::RevealChanged {
                     board: *board,
                     revealed: *revealed,
+                }
+            })
+        }
+        C::SetComparisonShown { board, shown } => {
+            if state.follow_up.is_none() {
+                return Err(Rejection::NotNow);
+            }
+            let current = state.board(*board).comparison_shown;
+            changed(Some(current), Some(*shown), || {
+                Event::ComparisonShownChanged {
+                    board: *board,
+                    shown: *shown,
                 }
             })
         }
@@ -197,7 +219,9 @@ fn decide_facilitator(
         | C::AddAction { .. }
         | C::EditAction { .. }
         | C::RemoveAction { .. }
-        | C::SetReflection { .. } => {
+        | C::SetReflection { .. }
+        | C::SetReview { .. }
+        | C::CarryOpenActions => {
             return Err(Rejection::NotAllowed);
         }
     })
@@ -253,6 +277,8 @@ pub fn handle(
     Ok(events)
 }
 
+#[cfg(test)]
+mod follow_up_tests;
 #[cfg(test)]
 mod outcome_tests;
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub enum TextField {
     Action,
     Owner,
     Reflection,
+    ReviewNote,
 }
 
 /// Codes are never reused. Retired: `room_full` (two sides of four already make the eight, so

@@ -1,5 +1,6 @@
 //! What a room holds. Clients receive it as a snapshot and keep it current by applying events.
 
+use super::follow_up::FollowUp;
 use super::outcomes::{Action, ActionId, Insight, InsightId};
 use super::planned::Planned;
 use super::spotlight::Spotlight;
@@ -72,6 +73,9 @@ pub struct BoardControl {
     /// instead of the drawing, for someone in the room who reads a list better than a picture.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub listed: bool,
+    /// In a follow-up: the earlier session's results are shown beside this one's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub comparison_shown: bool,
 }
 
 impl Default for BoardControl {
@@ -81,6 +85,7 @@ impl Default for BoardControl {
             revealed: true,
             results_shown: false,
             listed: false,
+            comparison_shown: false,
         }
     }
 }
@@ -119,6 +124,9 @@ pub struct RoomState {
     /// What the shared screen shows large right now, if anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spotlight: Option<Spotlight>,
+    /// Set when this session follows an earlier one: its copy of that session and the reviews.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<FollowUp>,
 }
 
 fn first_id() -> u32 {
@@ -144,7 +152,40 @@ impl RoomState {
             next_insight: 1,
             next_action: 1,
             spotlight: None,
+            follow_up: None,
         }
+    }
+
+    /// A follow-up: a fresh room with its link to (and copy of) the session it follows.
+    pub fn following(setup: Setup, follow_up: Option<FollowUp>) -> RoomState {
+        RoomState {
+            follow_up,
+            ..RoomState::new(setup)
+        }
+    }
+
+    /// The steps this session goes through: Terugblik only in a follow-up.
+    pub fn steps(&self) -> impl Iterator<Item = Phase> + '_ {
+        Phase::ALL
+            .into_iter()
+            .filter(|p| *p != Phase::Review || self.follow_up.is_some())
+    }
+
+    pub fn next_phase(&self) -> Option<Phase> {
+        self.steps().find(|p| *p > self.phase)
+    }
+
+    pub fn prev_phase(&self) -> Option<Phase> {
+        self.steps().filter(|p| *p < self.phase).last()
+    }
+
+    /// Whether the comparison with the earlier session shows on `board`: switched on, in a
+    /// follow-up, and nobody placing there now (its step is not running with the board open), so
+    /// it never anchors a rating.
+    pub fn shows_comparison(&self, board: Board) -> bool {
+        let control = self.board(board);
+        let placing = self.phase == board.phase() && !control.locked;
+        self.follow_up.is_some() && control.comparison_shown && !placing
     }
 
     pub fn board(&self, board: Board) -> &BoardControl {

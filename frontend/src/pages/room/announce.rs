@@ -20,6 +20,8 @@ const SUMMARY_MS: u64 = 8_000;
 #[derive(Clone, PartialEq)]
 struct Seen {
     phase: Phase,
+    /// The step's number as the trail shows it (Terugblik counts only in a follow-up).
+    step: usize,
     boards: [(bool, bool, bool); 2],
     people: BTreeMap<ParticipantId, String>,
     /// Where each placed dot lies, in words.
@@ -33,6 +35,7 @@ fn seen(s: &RoomState) -> Seen {
     };
     Seen {
         phase: s.phase,
+        step: s.steps().position(|p| p == s.phase).unwrap_or(0),
         boards: [board(Board::Drives), board(Board::Pillars)],
         people: s
             .participants
@@ -89,7 +92,7 @@ fn changes(
 ) -> (Vec<String>, Vec<(ParticipantId, DotRef)>) {
     let mut said = Vec::new();
     if now.phase != before.phase {
-        let n = Phase::ALL.iter().position(|p| *p == now.phase).unwrap_or(0);
+        let n = now.step;
         said.push(format!(
             "{} {n}: {}",
             T::SayStep.get(lang),

@@ -20,6 +20,9 @@ pub fn FacilitatorPanel() -> impl IntoView {
         live.state
             .with(|s| s.as_ref().map(|s| s.phase).unwrap_or(Phase::Lobby))
     });
+    // Terugblik only in a follow-up: the state knows which steps this session has.
+    let next = move || live.with_state(|s| s.next_phase());
+    let prev = move || live.with_state(|s| s.prev_phase());
     let go = move |target: Option<Phase>| {
         if let Some(phase) = target {
             let _ = live.command(Command::GoToPhase { phase });
@@ -28,12 +31,12 @@ pub fn FacilitatorPanel() -> impl IntoView {
     view! {
         <aside class="side-panel facilitator" data-testid="facilitator-panel">
             <section class="step-nav">
-                <button class="secondary" data-testid="prev-step" disabled=move || phase.get().prev().is_none()
-                    on:click=move |_| go(phase.get().prev())>"← " {i18n.t(T::PrevStep)}</button>
-                <button class="primary" data-testid="next-step" disabled=move || phase.get().next().is_none()
-                    on:click=move |_| go(phase.get().next())>
+                <button class="secondary" data-testid="prev-step" disabled=move || prev().is_none()
+                    on:click=move |_| go(prev())>"← " {i18n.t(T::PrevStep)}</button>
+                <button class="primary" data-testid="next-step" disabled=move || next().is_none()
+                    on:click=move |_| go(next())>
                     <span>{i18n.t(T::NextStep)} " →"</span>
-                    <span class="next-name">{move || phase.get().next().map(|p| phase_name(p, i18n.lang()))}</span>
+                    <span class="next-name">{move || next().map(|p| phase_name(p, i18n.lang()))}</span>
                 </button>
             </section>
             // What is needed while leading comes first, so it is in reach without scrolling.
@@ -41,9 +44,12 @@ pub fn FacilitatorPanel() -> impl IntoView {
             <PeopleList/>
             <QuickInsight/>
             <BoardSwitches/>
+            <super::comparison::ComparisonSwitch/>
             <SpotlightControl/>
             <ScreenPreview/>
             <HarvestButton/>
+            {move || (phase.get() == Phase::Close).then(|| crate::pages::follow_up::make_follow_up(
+                live.room.get_value(), live.key.get_value(), live.with_state(|s| s.setup.title.clone())))}
             <section class="guidance">
                 <h2>{i18n.t(T::Guidance)}</h2>
                 <ul>{move || phase_guidance(phase.get(), i18n.lang()).iter().map(|line| view! { <li>{*line}</li> }).collect_view()}</ul>

@@ -66,6 +66,11 @@ pub fn Harvest() -> impl IntoView {
                     "text/csv;charset=utf-8",
                     export::dots_csv(s, lang),
                 ),
+                "review" => (
+                    file("terugblik.csv").replace(".terugblik.csv", "-terugblik.csv"),
+                    "text/csv;charset=utf-8",
+                    crate::export_follow_up::reviews_csv(s, lang),
+                ),
                 _ => (file("json"), "application/json", export::json(s)),
             })
         }) else {
@@ -85,6 +90,9 @@ pub fn Harvest() -> impl IntoView {
                     <button class="secondary" data-testid="harvest-md" on:click=move |_| download("md")>{i18n.t(T::DownloadMarkdown)}</button>
                     <button class="secondary" data-testid="harvest-actions-csv" on:click=move |_| download("actions")>{i18n.t(T::DownloadActionsCsv)}</button>
                     <button class="secondary" data-testid="harvest-dots-csv" on:click=move |_| download("dots")>{i18n.t(T::DownloadDotsCsv)}</button>
+                    {move || live.with_state(|s| s.follow_up.is_some()).then(|| view! {
+                        <button class="secondary" data-testid="harvest-review-csv" on:click=move |_| download("review")>{i18n.t(T::DownloadReviewCsv)}</button>
+                    })}
                     <button class="secondary" data-testid="harvest-json" on:click=move |_| download("json")>{i18n.t(T::DownloadJson)}</button>
                     <button class="link-button" data-testid="harvest-close" on:click=move |_| open.set(false)>{i18n.t(T::BackToBoard)}</button>
                 </div>
@@ -96,6 +104,7 @@ pub fn Harvest() -> impl IntoView {
             </div>
             <PillarResults/>
             <ActionsPanelReadOnly/>
+            <super::route::RouteSection/>
             <InsightCards/>
             <ReflectionList/>
             <SessionCare/>
@@ -133,6 +142,7 @@ fn SessionCare() -> impl IntoView {
         view! {
             <div class="row no-print">
                 {copy_session(setup)}
+                {crate::pages::follow_up::make_follow_up(room.clone(), key.clone(), title.get_untracked())}
                 {delete_session(room.clone(), key.clone(), title, || {})}
             </div>
         }

@@ -3,12 +3,15 @@
 
 mod actions;
 mod announce;
+mod comparison;
 mod facilitator;
 mod harvest;
 mod insights;
 mod need;
 mod people;
 mod rail;
+mod review;
+mod route;
 mod screen;
 mod spotlight;
 mod steps;
@@ -23,6 +26,9 @@ use crate::live::{Live, Notice, use_live};
 use koersbord_shared::protocol::Role;
 use koersbord_shared::{Board, Phase};
 use leptos::prelude::*;
+
+pub use comparison::{arrow_name, median_text, signal_name};
+pub use review::status_name;
 
 /// The server's clock, ticking a few times a second, for timers.
 #[derive(Clone, Copy)]
@@ -131,11 +137,13 @@ fn Stage() -> impl IntoView {
     move || match phase.get() {
         Some(_) if harvest_open.get() => view! { <harvest::Harvest/> }.into_any(),
         Some(Phase::Lobby) => view! { <steps::Lobby/> }.into_any(),
+        Some(Phase::Review) => view! { <review::ReviewStep/> }.into_any(),
         Some(Phase::Ambition) => view! { <steps::AmbitionStep/> }.into_any(),
         Some(Phase::Drives) => view! {
             <steps::StepIntro phase=Phase::Drives/>
             <DrivesBoard/>
             <Show when=move || results_visible(Board::Drives)><DriveResults/></Show>
+            <comparison::DriveComparison/>
             <insights::InsightCards/>
         }
         .into_any(),
@@ -145,6 +153,7 @@ fn Stage() -> impl IntoView {
                 <PillarsBoard/>
                 <Show when=move || results_visible(Board::Pillars)><PillarResults/></Show>
             </div>
+            <comparison::PillarComparison/>
             <insights::InsightCards/>
         }
         .into_any(),

@@ -34,6 +34,10 @@ pub fn ScreenStage() -> impl IntoView {
             .map(|on| view! { <super::spotlight::SpotlightStage on/> })
             .into_any(),
         Some(Phase::Lobby) => view! { <ScreenLobby/> }.into_any(),
+        Some(Phase::Review) => view! {
+            <div class="screen-step screen-review"><super::review::ReviewStep/></div>
+        }
+        .into_any(),
         Some(Phase::Ambition) => view! {
             <div class="screen-step screen-ambition">
                 <StepIntro phase=Phase::Ambition/>
@@ -45,7 +49,9 @@ pub fn ScreenStage() -> impl IntoView {
         // facts, and the table beside a full board would be too small to read.
         Some(Phase::Drives) => view! {
             <div class="screen-step screen-board" data-testid="screen-board">
-                {move || if shown(Board::Drives) {
+                {move || if live.with_state(|s| s.shows_comparison(Board::Drives)) {
+                    view! { <super::comparison::DriveComparison/> }.into_any()
+                } else if shown(Board::Drives) {
                     view! { <DriveResults/> }.into_any()
                 } else {
                     view! { <DrivesBoard/> }.into_any()
@@ -56,7 +62,9 @@ pub fn ScreenStage() -> impl IntoView {
         .into_any(),
         Some(Phase::Pillars) => view! {
             <div class="screen-step screen-board screen-pillars" data-testid="screen-board">
-                {move || if shown(Board::Pillars) {
+                {move || if live.with_state(|s| s.shows_comparison(Board::Pillars)) {
+                    view! { <super::comparison::PillarComparison/> }.into_any()
+                } else if shown(Board::Pillars) {
                     view! { <PillarResults/> }.into_any()
                 } else {
                     view! { <PillarsBoard/> }.into_any()

@@ -33,7 +33,8 @@ fn StepTrail() -> impl IntoView {
     });
     view! {
         <ol class="trail" data-testid="step-trail" data-phase=move || format!("{:?}", current.get()).to_lowercase()>
-            {Phase::ALL.iter().skip(1).enumerate().map(|(i, &phase)| view! {
+            // Terugblik only in a follow-up (`RoomState::steps`).
+            {move || live.with_state(|s| s.steps().skip(1).collect::<Vec<_>>()).into_iter().enumerate().map(|(i, phase)| view! {
                 <li class:current=move || current.get() == phase class:done=move || phase < current.get()
                     aria-current=move || (current.get() == phase).then_some("step")>
                     <span class="step-no">{i + 1}</span>

@@ -5,7 +5,7 @@ use super::mutations::input;
 use koersbord_shared::Strength;
 use koersbord_shared::domain::{Board, Drive, ParticipantId, Phase, Pillar, Side, Zone};
 use koersbord_shared::protocol::ClientMsg;
-use koersbord_shared::room::{ActionDraft, ActionId, Command, InsightId, Need};
+use koersbord_shared::room::{ActionDraft, ActionId, Command, InsightId, Need, ReviewStatus};
 use proptest::prelude::*;
 use proptest::sample::select;
 
@@ -104,6 +104,16 @@ fn any_command() -> impl Strategy<Value = Command> {
         }),
         (0u32..6).prop_map(|i| Command::RemoveAction { id: ActionId(i) }),
         any_text().prop_map(|text| Command::SetReflection { text }),
+        (0u32..6, select(ReviewStatus::ALL.to_vec()), any_text()).prop_map(|(i, status, note)| {
+            Command::SetReview {
+                action: ActionId(i),
+                status,
+                note,
+            }
+        }),
+        Just(Command::CarryOpenActions),
+        (any_board(), any::<bool>())
+            .prop_map(|(board, shown)| Command::SetComparisonShown { board, shown }),
     ]
 }
 
