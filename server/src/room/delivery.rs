@@ -34,7 +34,28 @@ impl Hub {
                 break;
             }
         }
+        self.drags.end_round();
         self.heal_presence();
+    }
+
+    /// Queues every connection's gathered drags if they are due (see `drags.rs`): the room's task
+    /// calls it after each round of messages, before [`Hub::flush`].
+    pub(crate) fn release_drags_if_due(&mut self, now_ms: u64) {
+        if self.drags.due(now_ms) {
+            self.release_drags(now_ms);
+        }
+    }
+
+    /// Queues every connection's gathered drags now: the tick is over.
+    pub(crate) fn release_drags(&mut self, now_ms: u64) {
+        for (conn, frame) in self.drags.release(now_ms) {
+            self.queue(conn, frame, Class::Presence);
+        }
+    }
+
+    /// How long the gathered drags may still wait; `None` when there are none.
+    pub(crate) fn drags_wait(&self, now_ms: u64) -> Option<std::time::Duration> {
+        self.drags.wait(now_ms)
     }
 
     fn deliver(&mut self, conn: ConnId, frame: Frame, class: Class) {
@@ -116,8 +137,12 @@ impl Hub {
         }
     }
 
-    /// Queues a durable frame for one connection.
+    /// Queues a durable frame for one connection, after the drags it has pending: a durable
+    /// frame never overtakes a drag sent before it, nor waits for the tick.
     pub(super) fn send(&mut self, conn: ConnId, frame: Frame) {
+        if let Some(drags) = self.drags.cut(conn) {
+            self.queue(conn, drags, Class::Presence);
+        }
         self.queue(conn, frame, Class::Durable);
     }
 

@@ -15,6 +15,7 @@ async fn welcome(room: &RoomHandle, conn: hub::ConnId) -> Option<ServerMsg> {
     let (out, mut rx) = mpsc::channel(16);
     let connect = RoomMsg::Connect {
         conn,
+        protocol_version: koersbord_shared::protocol::PROTOCOL_VERSION,
         role: Role::Facilitator,
         participant_key: None,
         out,
@@ -59,6 +60,7 @@ async fn concurrent_first_hellos_load_a_room_once() {
     let (out, mut rx) = mpsc::channel(64);
     let connect = RoomMsg::Connect {
         conn: 1,
+        protocol_version: koersbord_shared::protocol::PROTOCOL_VERSION,
         role: Role::Facilitator,
         participant_key: None,
         out,

@@ -3,6 +3,9 @@
 //! then sends the frames: acks, events and welcomes never get ahead of the disk. While the commit
 //! is in flight new messages wait in the inbox; the next round takes them together.
 //!
+//! Drags for protocol-2 connections wait in the hub for a short tick (`drags.rs`): the loop wakes
+//! when it ends, or releases them with the next round when it is already over.
+//!
 //! It ends when the room has been idle (no connections) for the configured time, when the server
 //! stops, or when a commit fails. Then the room leaves the registry and its connections' queues
 //! close; the store has everything that was ever acknowledged, so the next hello loads it afresh.
@@ -62,8 +65,16 @@ pub(super) async fn run(mut r: Running) {
                 _ = r.deleted.cancelled() => break "deleted",
             }
         } else {
+            // Drags gathered for protocol-2 connections go out when their tick ends, or sooner
+            // with the next round's messages (see `drags.rs`).
+            let wait = r.hub.drags_wait(now_ms());
             tokio::select! {
                 msg = r.inbox.recv() => msg,
+                _ = tokio::time::sleep(wait.unwrap_or_default()), if wait.is_some() => {
+                    r.hub.release_drags(now_ms());
+                    r.hub.flush();
+                    continue;
+                }
                 _ = r.stop.cancelled() => break "server stopping",
                 _ = r.deleted.cancelled() => break "deleted",
             }
@@ -79,6 +90,7 @@ pub(super) async fn run(mut r: Running) {
                 Err(_) => break,
             }
         }
+        r.hub.release_drags_if_due(now_ms());
         if let Some(changes) = r.hub.take_unsaved()
             && let Err(e) = r.store.append(&r.hub.room, changes).await
         {
