@@ -108,7 +108,7 @@ async fn a_tick_carries_every_dragger_in_one_frame_and_only_the_latest_position_
     let server = TestServer::with_tuning(|t| t.drag_tick_ms = TICK_MS).await;
     let mut r = drives_room(&server).await;
     let (impact, meaning) = (DotRef::Drive(Drive::Impact), DotRef::Drive(Drive::Meaning));
-    // Opens the tick: the first drag after a quiet spell goes out at once.
+    // A lone dragger goes out at once.
     r.anna.send(drag(impact, 0.01)).await;
     let first = r.cor.recv().await;
     assert_eq!(
@@ -124,10 +124,12 @@ async fn a_tick_carries_every_dragger_in_one_frame_and_only_the_latest_position_
         }
     );
     let opened = Instant::now();
-    // Within the tick: Anna moves her dot five times and ends it, Bart moves his.
+    // Bart drags too, so the room gathers; within the tick Anna moves her dot five times and
+    // ends it, Bart moves his again.
+    burst(&mut r.bart, &[drag(meaning, 0.5)]).await;
+    tokio::time::sleep(Duration::from_millis(TICK_MS / 6)).await;
     let anna_moves: Vec<ClientMsg> = (2..=6).map(|i| drag(impact, i as f32 / 100.0)).collect();
     burst(&mut r.anna, &anna_moves).await;
-    burst(&mut r.bart, &[drag(meaning, 0.5)]).await;
     burst(&mut r.anna, &[ClientMsg::DragEnd { dot: impact }]).await;
     burst(&mut r.bart, &[drag(meaning, 0.75)]).await;
     let gathered = r.cor.recv().await;
@@ -181,8 +183,12 @@ async fn a_durable_event_after_drags_is_never_overtaken_and_never_waits_for_the_
     let server = TestServer::with_tuning(|t| t.drag_tick_ms = TICK_MS).await;
     let mut r = drives_room(&server).await;
     let impact = DotRef::Drive(Drive::Impact);
+    let meaning = DotRef::Drive(Drive::Meaning);
     r.anna.send(drag(impact, 0.01)).await;
     r.cor.recv().await;
+    // Bart drags too, so the room holds drags for the tick.
+    r.bart.send(drag(meaning, 0.5)).await;
+    tokio::time::sleep(Duration::from_millis(TICK_MS / 6)).await;
     // Drags within the tick, then the drop: the drags must arrive before the event, and the
     // event must not wait out the tick.
     let started = Instant::now();
@@ -209,7 +215,8 @@ async fn a_durable_event_after_drags_is_never_overtaken_and_never_waits_for_the_
         matches!(
             &seen[..],
             [ServerMsg::Drags { moves, ends }, ServerMsg::Event { event: Event::DrivePlaced { .. }, .. }]
-                if moves.is_empty() && ends == &[DragStop { by: r.anna_id, dot: impact }]
+                if moves.iter().all(|m| m.by == r.bart_id)
+                    && ends == &[DragStop { by: r.anna_id, dot: impact }]
         ),
         "the drag's end first, then the placement: {seen:?}"
     );

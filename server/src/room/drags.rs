@@ -9,9 +9,11 @@
 //!   its pending drags are cut into a frame first and go out ahead of it, at once. So a drag sent
 //!   before a command always arrives before the command's event, and no durable frame ever waits
 //!   for the tick.
-//! - **Leading edge**: the room releases pending drags at once when the last release is a tick
-//!   ago or longer, else at the end of the tick. One dragger at 30/s (a drag every 33 ms) is never
-//!   held back by a 25 ms tick; a rush is gathered.
+//! - **Only when there is something to gather**: the room releases pending drags at once while
+//!   only one participant is dragging (within the last two ticks), or when the last release is a
+//!   tick ago or longer; else at the end of the tick. A lone dragger is never held back (their
+//!   drags cannot share a frame with anyone's, and holding one would only lose it to the next);
+//!   a rush is gathered.
 //! - **Encoded once per distinct view**: connections that see the same drags share one frame.
 //!
 //! Protocol-1 connections keep getting one `drag` or `drag_end` frame per drag, at once.
@@ -40,6 +42,8 @@ pub(super) struct Gathered {
     per_conn: BTreeMap<ConnId, Vec<Pending>>,
     /// When every connection's pending drags last went out (the server's clock, ms).
     released_ms: Option<u64>,
+    /// Who dragged lately, and when last (ms): at most the room's participants.
+    draggers: Vec<(ParticipantId, u64)>,
     /// Frames encoded in this round, by content: equal views share one.
     encoded: Vec<(Vec<Pending>, Frame)>,
 }
@@ -50,8 +54,17 @@ impl Gathered {
             tick_ms: tick.as_millis() as u64,
             per_conn: BTreeMap::new(),
             released_ms: None,
+            draggers: Vec::new(),
             encoded: Vec::new(),
         }
+    }
+
+    /// Notes that `by` dragged at `now_ms` (once per relayed drag, whoever it goes to).
+    pub(super) fn dragged(&mut self, by: ParticipantId, now_ms: u64) {
+        let window = 2 * self.tick_ms;
+        self.draggers
+            .retain(|&(who, at)| who != by && now_ms.saturating_sub(at) < window);
+        self.draggers.push((by, now_ms));
     }
 
     /// Adds a drag for `conn`, replacing what it had pending for that dot.
@@ -72,11 +85,20 @@ impl Gathered {
         Some(self.encode(pending))
     }
 
-    /// Whether the room should release now: something is pending and the last release is a tick
-    /// ago (or the clock went back).
+    /// Whether the room should release now: something is pending, and only one participant
+    /// dragged lately or the last release is a tick ago (or the clock went back).
     pub(super) fn due(&self, now_ms: u64) -> bool {
-        !self.per_conn.is_empty()
-            && self
+        if self.per_conn.is_empty() {
+            return false;
+        }
+        let window = 2 * self.tick_ms;
+        let lately = self
+            .draggers
+            .iter()
+            .filter(|&&(_, at)| now_ms.saturating_sub(at) < window)
+            .count();
+        lately <= 1
+            || self
                 .released_ms
                 .is_none_or(|at| now_ms < at || now_ms.saturating_sub(at) >= self.tick_ms)
     }
@@ -175,6 +197,8 @@ mod tests {
     fn equal_views_share_one_encoding_and_the_tick_has_a_leading_edge() {
         let mut g = Gathered::new(Duration::from_millis(25));
         assert!(!g.due(1000) && g.wait(1000).is_none(), "nothing pending");
+        g.dragged(ParticipantId(1), 990);
+        g.dragged(ParticipantId(2), 995);
         for conn in [1, 2, 3] {
             g.add(conn, at(1, Drive::Impact, 0.5));
         }
@@ -189,9 +213,21 @@ mod tests {
         assert_ne!(out[0].1, out[2].1);
         g.end_round();
         g.add(1, at(1, Drive::Impact, 0.6));
-        assert!(!g.due(1010));
+        g.dragged(ParticipantId(1), 1010);
+        assert!(!g.due(1010), "two dragging: gathered for the tick");
         assert_eq!(g.wait(1010), Some(Duration::from_millis(15)));
         assert!(g.due(1025));
         assert!(g.due(900), "a clock that went back does not hold drags");
+    }
+
+    #[test]
+    fn a_lone_dragger_is_never_held() {
+        let mut g = Gathered::new(Duration::from_millis(25));
+        for (i, now) in [1000, 1010, 1012, 1040].into_iter().enumerate() {
+            g.dragged(ParticipantId(1), now);
+            g.add(9, at(1, Drive::Impact, i as f32 / 10.0));
+            assert!(g.due(now), "at {now}");
+            assert_eq!(g.release(now).len(), 1);
+        }
     }
 }

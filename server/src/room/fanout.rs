@@ -55,6 +55,7 @@ impl Hub {
         conn: ConnId,
         dot: DotRef,
         at: Option<(f32, f32)>,
+        now_ms: u64,
     ) -> Result<(), DragRefused> {
         let Some(Actor::Participant(by)) = self.conns.get(&conn).map(|c| c.actor) else {
             return Err(DragRefused::NotJoined);
@@ -69,6 +70,9 @@ impl Hub {
             .filter(|&(&id, c)| id != conn && self.state.shows_dots(c.actor, by, board))
             .map(|(&id, c)| (id, c.batched))
             .collect();
+        if targets.iter().any(|&(_, batched)| batched) {
+            self.drags.dragged(by, now_ms);
+        }
         let mut single: Option<Frame> = None;
         for (id, batched) in targets {
             if batched {

@@ -218,7 +218,7 @@ impl Hub {
                 self.send(conn, frame(&ServerMsg::Rejected { id, reason }));
             }
             RoomMsg::Drag { conn, dot, x, y } => {
-                let relayed = self.relay_drag(conn, dot, Some((x, y)));
+                let relayed = self.relay_drag(conn, dot, Some((x, y)), now_ms);
                 match relayed {
                     Ok(()) => &self.counters.drags_relayed,
                     Err(fanout::DragRefused::NotJoined) => &self.counters.drags_not_joined,
@@ -228,7 +228,7 @@ impl Hub {
             }
             RoomMsg::DragEnd { conn, dot } => {
                 // Not counted: a drag end is one per drag, not an update.
-                let _ = self.relay_drag(conn, dot, None);
+                let _ = self.relay_drag(conn, dot, None, now_ms);
             }
             RoomMsg::Disconnect { conn } => {
                 if self.conns.remove(&conn).is_some() {

@@ -46,11 +46,15 @@ fn a_tick_gathers_drags_for_v2_while_v1_gets_each_at_once_and_a_command_cuts_the
         }],
         ends: vec![],
     };
-    assert_eq!(
-        b.drain(),
-        [first],
-        "the first after a quiet spell goes at once"
-    );
+    assert_eq!(b.drain(), [first], "a lone dragger goes at once");
+    // Bart drags too: now there is something to gather.
+    let bart_drag = RoomMsg::Drag {
+        conn: b.conn,
+        dot: DotRef::Drive(Drive::Meaning),
+        x: 0.9,
+        y: 0.5,
+    };
+    round(&mut hub, bart_drag, NOW + 2);
     round(&mut hub, drag(0.2), NOW + 5);
     round(&mut hub, drag(0.3), NOW + 10);
     assert!(b.drain().is_empty(), "held for the tick");
@@ -58,7 +62,7 @@ fn a_tick_gathers_drags_for_v2_while_v1_gets_each_at_once_and_a_command_cuts_the
         .drain()
         .into_iter()
         .filter_map(|m| match m {
-            ServerMsg::Drag { x, .. } => Some(x),
+            ServerMsg::Drag { x, by, .. } if by == anna => Some(x),
             _ => None,
         })
         .collect();
