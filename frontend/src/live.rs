@@ -393,6 +393,15 @@ impl Live {
             ServerMsg::DragEnd { by, dot } => self.drags.update(|d| {
                 d.remove(&(by, dot));
             }),
+            // Protocol 2: the tick's drags in one frame, one signal update for all of them.
+            ServerMsg::Drags { moves, ends } => self.drags.update(|d| {
+                for m in moves {
+                    d.insert((m.by, m.dot), (m.x, m.y));
+                }
+                for e in ends {
+                    d.remove(&(e.by, e.dot));
+                }
+            }),
             ServerMsg::Presence { presence } => self.presence.set(presence),
             ServerMsg::Pong {
                 nonce,

@@ -193,6 +193,11 @@ pub struct Tuning {
     /// Open WebSockets from one client address (an IPv6 /64) across the server, hello or not.
     #[arg(long = "max-sockets-per-address", env = "KOERSBORD_MAX_SOCKETS_PER_ADDRESS", default_value_t = Tuning::default().address_connections)]
     pub address_connections: usize,
+    /// Milliseconds a room gathers drags for protocol-2 clients before sending each of them one
+    /// frame with all of them (the first after a quiet spell goes at once). 0: no gathering beyond
+    /// one round of the room's messages.
+    #[arg(long = "drag-tick-ms", env = "KOERSBORD_DRAG_TICK_MS", default_value_t = Tuning::default().drag_tick_ms)]
+    pub drag_tick_ms: u64,
     /// How long shutdown waits for sockets to say goodbye.
     #[arg(skip = Tuning::default().shutdown_grace)]
     pub shutdown_grace: Duration,
@@ -238,6 +243,7 @@ impl Default for Tuning {
             room_connections: 24,
             // A whole meeting room may share one NAT address: several rooms' worth.
             address_connections: 64,
+            drag_tick_ms: crate::room::drags::DEFAULT_TICK.as_millis() as u64,
             shutdown_grace: Duration::from_secs(3),
             // Long enough to outlast a coffee break with the laptop shut, short enough that a day
             // of sessions does not pile up in memory.

@@ -74,7 +74,8 @@ impl App {
         let tuning = &config.tuning;
         let limiter = IpLimiter::per_minute(tuning.join_codes_per_min);
         let sessions = IpLimiter::per_hour(tuning.sessions_per_hour, tuning.sessions_burst);
-        let rooms = Rooms::new(store, tuning.room_idle);
+        let rooms = Rooms::new(store, tuning.room_idle)
+            .with_drag_tick(Duration::from_millis(tuning.drag_tick_ms));
         App {
             config: Arc::new(config),
             rooms: Arc::new(rooms),

@@ -29,7 +29,7 @@ async fn each_key_gets_its_role_and_only_facilitator_and_screen_get_the_invite()
     };
     assert_eq!(
         (role, you, room.as_str(), protocol_version),
-        (Role::Facilitator, None, s.room.as_str(), 1)
+        (Role::Facilitator, None, s.room.as_str(), 2)
     );
     let invite = invite.expect("facilitator sees the invite");
     assert_eq!(
@@ -141,7 +141,7 @@ async fn hello_problems_are_fatal_with_typed_errors() {
         &mut c,
         ProtocolError::VersionMismatch {
             client: 99,
-            server: 1,
+            server: 2,
         },
         1008,
     )

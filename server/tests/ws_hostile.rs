@@ -276,9 +276,12 @@ async fn a_participant_moves_only_their_own_dots_whatever_they_send() {
     ))
     .await;
     let relayed = bart
-        .recv_until(|m| matches!(m, ServerMsg::Drag { .. }))
+        .recv_until(|m| matches!(m, ServerMsg::Drags { .. }))
         .await;
-    assert!(matches!(relayed, ServerMsg::Drag { by, .. } if by == anna_id));
+    assert!(
+        matches!(&relayed, ServerMsg::Drags { moves, .. } if moves.iter().all(|m| m.by == anna_id)),
+        "{relayed:?}"
+    );
     // Every event Bart saw was Anna's.
     let seen = bart.barrier(999).await;
     for m in &seen {

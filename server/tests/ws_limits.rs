@@ -38,7 +38,8 @@ async fn drag_updates_are_capped_per_connection() {
     let s = server.create_session().await;
     let (mut f, _) = server.hello(&s.room, &s.facilitator_key, None).await;
     let (mut anna, _, _) = server.joined(&s, "Anna", Side::Network).await;
-    let (mut bart, _, _) = server.joined(&s, "Bart", Side::Management).await;
+    // Protocol 1, so each relayed drag is its own frame to count.
+    let (mut bart, _, _) = server.joined_at(1, &s, "Bart", Side::Management).await;
     f.command(
         1,
         Command::GoToPhase {

@@ -227,11 +227,12 @@ async fn a_participant_is_refused_every_facilitator_command_and_nothing_changes(
 
 #[tokio::test]
 async fn drags_reach_the_others_and_never_echo() {
+    // Protocol 1: one frame per drag (ws_drags.rs has protocol 2's gathered ones).
     let server = TestServer::start().await;
     let s = server.create_session().await;
-    let (mut f, _) = server.hello(&s.room, &s.facilitator_key, None).await;
-    let (mut anna, anna_id, _) = server.joined(&s, "Anna", Side::Network).await;
-    let (mut bart, _, _) = server.joined(&s, "Bart", Side::Management).await;
+    let (mut f, _) = server.hello_at(1, &s.room, &s.facilitator_key).await;
+    let (mut anna, anna_id, _) = server.joined_at(1, &s, "Anna", Side::Network).await;
+    let (mut bart, _, _) = server.joined_at(1, &s, "Bart", Side::Management).await;
     f.command(
         1,
         Command::GoToPhase {

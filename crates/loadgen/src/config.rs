@@ -9,11 +9,23 @@ pub const MAX_DURATION: Duration = Duration::from_secs(600);
 /// Participants per room: the method's maximum, 4 per side.
 pub const PARTICIPANTS: usize = 8;
 
+/// What kind of server a run talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Speaks {
+    /// koersbord's protocol at this version: sessions, hellos, joins, drags, drops with commits.
+    Koersbord { protocol_version: u32 },
+    /// A peer relay (the Node `ws` relay, the raw-write floor): sockets at `/room/<n>`, each frame
+    /// goes to the room's other sockets as it is. Draggers send the relayed drag itself
+    /// (`{"type":"drag","by":…}`) and a `drag_end` where koersbord's would drop; no commits.
+    Relay,
+}
+
 /// What to run.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// The server, `127.0.0.1`/`::1` only.
     pub addr: SocketAddr,
+    pub speaks: Speaks,
     pub rooms: usize,
     /// Participants per room who drag (the rest idle), 0..=8.
     pub draggers: usize,
@@ -31,6 +43,9 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            speaks: Speaks::Koersbord {
+                protocol_version: koersbord_shared::protocol::PROTOCOL_VERSION,
+            },
             rooms: 10,
             draggers: 1,
             drag_hz: 30.0,

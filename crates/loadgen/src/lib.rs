@@ -12,6 +12,7 @@
 //! receives `drag{by, x}` looks the time up by (by, seq). One clock, no skew.
 //! Durable-ack latency: from sending `place_drive` to receiving its `ack` (committed to SQLite).
 
+pub mod compare;
 mod config;
 pub mod proc_stats;
 mod report;
@@ -21,7 +22,8 @@ mod setup;
 mod traffic;
 
 pub use config::{
-    MAX_DURATION, Options, PARTICIPANTS, check_loopback, parse_target, raise_fd_limit,
+    MAX_DURATION, Options, PARTICIPANTS, Speaks, check_loopback, parse_target, raise_fd_limit,
 };
 pub use report::{Latencies, Percentiles, Report, format_report};
 pub use run::run;
+pub use setup::probe_version;

@@ -3,7 +3,8 @@
 
 use anyhow::{Result, bail};
 use clap::Parser;
-use koersbord_loadgen::{Options, proc_stats, server::Spawned};
+use koersbord_loadgen::compare::{self, Target};
+use koersbord_loadgen::{Options, Speaks};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -16,11 +17,22 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:8080")]
     target: String,
     /// Start this `koersbord` binary on a free port with its own database and the load-test
-    /// flags (raised per-address socket cap and session limit); stop it at the end.
+    /// flags (raised per-address socket cap and session limit); stop it at the end. Repeat it to
+    /// measure several builds in one run, each as `LABEL=PATH` (e.g. `main=/tmp/koersbord-main`).
     #[arg(long)]
-    spawn_server: Option<PathBuf>,
-    /// With --spawn-server: run the server on these CPUs only (e.g. `0`), so its cost shows apart
-    /// from the load generator's; pin loadgen itself with `taskset -c 1 loadgen ...`.
+    spawn_server: Vec<String>,
+    /// Peers measured after koersbord with the same options and driver: `node` (the `ws` relay
+    /// in crates/loadgen/node-relay, installed with `npm ci`) and `floor` (`loadgen-floor`).
+    #[arg(long, value_delimiter = ',')]
+    peers: Vec<String>,
+    /// The Node relay's script.
+    #[arg(long)]
+    node_relay: Option<PathBuf>,
+    /// The floor's binary (default: `loadgen-floor` beside this binary).
+    #[arg(long)]
+    floor: Option<PathBuf>,
+    /// With --spawn-server or --peers: run each server on these CPUs only (e.g. `0`), so its cost
+    /// shows apart from the load generator's; pin loadgen itself with `taskset -c 1 loadgen ...`.
     #[arg(long, value_delimiter = ',')]
     server_cpus: Vec<usize>,
     /// The server's pid, for CPU and memory (known already with --spawn-server).
@@ -29,7 +41,7 @@ struct Args {
     /// Rooms to set up.
     #[arg(long, default_value_t = 10)]
     rooms: usize,
-    /// Participants per room who drag (0 = all idle).
+    /// Participants per room who drag (0 = all idle; 8 = the rush: everyone at once).
     #[arg(long, default_value_t = 1)]
     draggers: usize,
     /// Drag updates per second per dragging participant.
@@ -57,26 +69,17 @@ fn main() -> Result<()> {
     if args.drag_hz <= 0.0 || args.drag_hz > 1000.0 {
         bail!("--drag-hz must be in (0, 1000]");
     }
+    let targets = targets(&args)?;
     let sockets = args.rooms * 10;
     let fds = koersbord_loadgen::raise_fd_limit((sockets as u64 * 2 + 1024).max(4096));
     if fds < sockets as u64 + 256 {
         eprintln!("warning: open-file limit {fds} is below {sockets} sockets");
     }
-    let spawned = match &args.spawn_server {
-        Some(bin) => Some(Spawned::start_on(
-            bin,
-            &koersbord_loadgen::server::load_test_flags(args.rooms),
-            &args.server_cpus,
-        )?),
-        None => None,
-    };
-    let addr = match &spawned {
-        Some(s) => s.addr,
-        None => koersbord_loadgen::parse_target(&args.target)?,
-    };
-    let pid = args.pid.or(spawned.as_ref().map(Spawned::pid));
     let opts = Options {
-        addr,
+        addr: koersbord_loadgen::parse_target(&args.target)?,
+        speaks: Speaks::Koersbord {
+            protocol_version: koersbord_shared::protocol::PROTOCOL_VERSION,
+        },
         rooms: args.rooms,
         draggers: args.draggers,
         drag_hz: args.drag_hz,
@@ -84,70 +87,68 @@ fn main() -> Result<()> {
         duration: Duration::from_secs_f64(args.duration),
         setup_concurrency: args.ramp,
     };
-    let before = pid.and_then(|p| proc_stats::sample(p).ok());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let me = std::process::id();
-    // (server, loadgen) at the start and at the end of the measured run.
-    let mut marks: Vec<(Option<proc_stats::Sample>, Option<proc_stats::Sample>)> = Vec::new();
-    let report = runtime.block_on(koersbord_loadgen::run(opts, |_| {
-        marks.push((
-            pid.and_then(|p| proc_stats::sample(p).ok()),
-            proc_stats::sample(me).ok(),
-        ));
-    }))?;
-    print!("{}", koersbord_loadgen::format_report(&report));
-    let mut cpu = None;
-    let mut rss = None;
-    let mut own_cpu = None;
-    let mut own_rss = None;
-    if let [(_, Some(a)), (_, Some(b))] = marks.as_slice() {
-        own_cpu = Some(proc_stats::cpu_percent(a, b));
-        own_rss = Some(b.rss_kib);
+    let mut all = Vec::new();
+    if targets.is_empty() {
+        let mut opts = opts.clone();
+        let version = runtime.block_on(koersbord_loadgen::probe_version(opts.addr))?;
+        opts.speaks = Speaks::Koersbord {
+            protocol_version: version,
+        };
+        all.push(runtime.block_on(compare::measure_at("koersbord", opts, args.pid))?);
     }
-    if let (Some(before), [(Some(start), _), (Some(end), _)]) = (before, marks.as_slice()) {
-        let pct = proc_stats::cpu_percent(start, end);
-        cpu = Some(pct);
-        rss = Some((before.rss_kib, start.rss_kib, end.rss_kib));
-        println!(
-            "server: cpu {pct:.0}% of one core during the run; rss {} MiB fresh, {} MiB set up, {} MiB at the end",
-            before.rss_kib / 1024,
-            start.rss_kib / 1024,
-            end.rss_kib / 1024
-        );
-        let per_socket = (start.rss_kib.saturating_sub(before.rss_kib)) as f64 * 1024.0
-            / (report.rooms * 10).max(1) as f64;
-        println!("server: {per_socket:.0} bytes per socket after setup (rss growth / sockets)");
+    for target in &targets {
+        let m = runtime.block_on(compare::measure(target, &opts, &args.server_cpus))?;
+        print!("{}", compare::format_measured(&m));
+        all.push(m);
     }
-    if let (Some(own), Some(rss)) = (own_cpu, own_rss) {
-        println!(
-            "loadgen: cpu {own:.0}% of one core during the run; rss {} MiB at the end",
-            rss / 1024
-        );
+    if targets.is_empty() {
+        print!("{}", compare::format_measured(&all[0]));
+    } else {
+        print!("{}", compare::format_comparison(&all));
     }
-    // Others may share the machine: the load average tells how busy it was besides this run.
-    let loadavg = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!("machine load average at the end: {}", loadavg.trim());
     if args.json {
-        let r = &report;
-        println!(
-            "{}",
-            serde_json::json!({
-                "rooms": r.rooms, "sockets": r.sockets,
-                "msgs_out_per_sec": r.msgs_out_per_sec(), "msgs_in_per_sec": r.msgs_in_per_sec(),
-                "drags_sent": r.drags_sent, "drags_received": r.drags_received, "drops": r.drops,
-                "relay_ms": [r.relay.p50_ms, r.relay.p95_ms, r.relay.p99_ms, r.relay.max_ms],
-                "ack_ms": [r.acks.p50_ms, r.acks.p95_ms, r.acks.p99_ms, r.acks.max_ms],
-                "errors": r.errors, "disconnects": r.disconnects,
-                "server_cpu_pct": cpu, "server_rss_kib": rss, "loadgen_cpu_pct": own_cpu,
-                "loadgen_rss_kib": own_rss, "loadavg": loadavg.trim(),
-            })
-        );
+        for m in &all {
+            println!("{}", compare::json_line(m, &all));
+        }
     }
-    drop(spawned);
-    if report.errors > 0 {
+    if all.iter().any(|m| m.report.errors > 0) {
         std::process::exit(2);
     }
     Ok(())
+}
+
+/// The servers to start, koersbord builds first, then the peers in the order given.
+fn targets(args: &Args) -> Result<Vec<Target>> {
+    let mut out = Vec::new();
+    for spec in &args.spawn_server {
+        let (label, bin) = match spec.split_once('=') {
+            Some((label, bin)) => (label.to_owned(), PathBuf::from(bin)),
+            None => ("koersbord".to_owned(), PathBuf::from(spec)),
+        };
+        if matches!(label.as_str(), "node" | "floor") {
+            bail!("{label:?} names a peer; give the koersbord build another label");
+        }
+        out.push(Target::Koersbord { label, bin });
+    }
+    for peer in &args.peers {
+        out.push(match peer.as_str() {
+            "node" => Target::Node {
+                script: args
+                    .node_relay
+                    .clone()
+                    .unwrap_or_else(compare::node_relay_script),
+            },
+            "floor" => Target::Floor {
+                bin: match &args.floor {
+                    Some(bin) => bin.clone(),
+                    None => std::env::current_exe()?.with_file_name("loadgen-floor"),
+                },
+            },
+            other => bail!("unknown peer {other:?}: node or floor"),
+        });
+    }
+    Ok(out)
 }

@@ -1,8 +1,9 @@
 //! The run: shared counters and send rings, the stages, and [`run`] itself.
 
+use crate::config::Speaks;
 use crate::config::{MAX_DURATION, Options, PARTICIPANTS, check_loopback};
 use crate::report::{Latencies, Report};
-use crate::setup::setup_room;
+use crate::setup::{setup_relay_room, setup_room};
 use anyhow::{Result, bail};
 use koersbord_shared::ParticipantId;
 use std::collections::HashMap;
@@ -121,7 +122,10 @@ pub async fn run(opts: Options, mut probe: impl FnMut(bool)) -> Result<Report> {
         let ramp = ramp.clone();
         rooms.push(tokio::spawn(async move {
             let _permit = ramp.acquire_owned().await.expect("never closed");
-            setup_room(ctx, i).await
+            match ctx.opts.speaks {
+                Speaks::Koersbord { .. } => setup_room(ctx, i).await,
+                Speaks::Relay => setup_relay_room(ctx, i).await,
+            }
         }));
     }
     let mut sockets = Vec::new();

@@ -47,8 +47,38 @@ impl Spawned {
         let dir = tempfile::Builder::new()
             .prefix("koersbord-loadgen-")
             .tempdir()?;
-        let log = std::fs::File::create(dir.path().join("server.log"))?;
         let mut command = Command::new(bin);
+        command
+            .args(["--bind", "127.0.0.1", "--port", "0", "--dist"])
+            .arg(dir.path().join("no-dist"))
+            .arg("--db")
+            .arg(dir.path().join("load.sqlite3"))
+            .args(extra)
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or("warn".into()),
+            );
+        Spawned::launch(command, LISTENING, cpus, dir)
+            .with_context(|| format!("starting {}", bin.display()))
+    }
+
+    /// Starts a peer relay (`command` with the port, 0, as its last argument) on `cpus`, and waits
+    /// for its first line, `<listening> <address>`.
+    pub fn start_peer(mut command: Command, listening: &str, cpus: &[usize]) -> Result<Spawned> {
+        let dir = tempfile::Builder::new()
+            .prefix("koersbord-loadgen-peer-")
+            .tempdir()?;
+        command.arg("0");
+        Spawned::launch(command, listening, cpus, dir)
+    }
+
+    fn launch(
+        mut command: Command,
+        listening: &str,
+        cpus: &[usize],
+        dir: tempfile::TempDir,
+    ) -> Result<Spawned> {
+        let log = std::fs::File::create(dir.path().join("server.log"))?;
         if !cpus.is_empty() {
             let set = cpu_set(cpus)?;
             // SAFETY: the closure runs in the child between fork and exec and only makes one
@@ -64,20 +94,10 @@ impl Spawned {
             }
         }
         let mut child = command
-            .args(["--bind", "127.0.0.1", "--port", "0", "--dist"])
-            .arg(dir.path().join("no-dist"))
-            .arg("--db")
-            .arg(dir.path().join("load.sqlite3"))
-            .args(extra)
-            .env(
-                "RUST_LOG",
-                std::env::var("RUST_LOG").unwrap_or("warn".into()),
-            )
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log)
-            .spawn()
-            .with_context(|| format!("starting {}", bin.display()))?;
+            .spawn()?;
         let stdout = child.stdout.take().expect("piped");
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -101,7 +121,7 @@ impl Spawned {
             .map_err(|_| anyhow!("the server did not announce its address within 30 s"))?;
         let addr: SocketAddr = line
             .trim_end()
-            .strip_prefix(LISTENING)
+            .strip_prefix(listening)
             .ok_or_else(|| anyhow!("unexpected first line from the server: {line:?}"))?
             .parse()?;
         crate::check_loopback(addr.ip())?;

@@ -1,13 +1,15 @@
 //! Setting up a room: its session over HTTP, then its sockets, each said hello and joined.
 
-use crate::config::PARTICIPANTS;
+use crate::config::{PARTICIPANTS, Speaks};
 use crate::run::{Ctx, RoomShared, SendRing, Ws};
 use crate::traffic::spawn_socket;
 use anyhow::{Context, Result, anyhow, bail};
 use futures_util::{SinkExt, StreamExt};
-use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ServerMsg, SessionCreated};
+use koersbord_shared::protocol::{
+    ClientMsg, PROTOCOL_VERSION, ProtocolError, ServerMsg, SessionCreated,
+};
 use koersbord_shared::room::Command;
-use koersbord_shared::{Phase, Side};
+use koersbord_shared::{ParticipantId, Phase, Side};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -110,6 +112,67 @@ pub(crate) async fn setup_room(
     Ok(tasks)
 }
 
+/// A room on a peer relay: the same 10 sockets (a facilitator's, a screen's, 8 participants'),
+/// each only connected to `/room/<index>`; participants are numbered 1 to 8.
+pub(crate) async fn setup_relay_room(
+    ctx: Arc<Ctx>,
+    index: usize,
+) -> Result<Vec<tokio::task::JoinHandle<()>>> {
+    let shared = Arc::new(RoomShared::default());
+    let path = format!("/room/{index}");
+    let mut tasks = Vec::new();
+    for part in [Part::Facilitator, Part::Screen] {
+        let ws = connect(ctx.opts.addr, &path).await?;
+        tasks.push(spawn_socket(&ctx, &shared, ws, part, None));
+    }
+    let mut participants = Vec::new();
+    for p in 0..PARTICIPANTS {
+        let you = ParticipantId(p as u32 + 1);
+        let drags = p < ctx.opts.draggers;
+        if drags {
+            shared
+                .rings
+                .write()
+                .unwrap()
+                .insert(you, Arc::new(SendRing::new()));
+        }
+        let ws = connect(ctx.opts.addr, &path).await?;
+        participants.push((ws, Part::Participant { index: p, drags }, you));
+    }
+    for (ws, part, you) in participants {
+        tasks.push(spawn_socket(&ctx, &shared, ws, part, Some(you)));
+    }
+    Ok(tasks)
+}
+
+/// The protocol version a koersbord server speaks: ours, unless it answers a hello with
+/// `version_mismatch` (a server from before protocol 2), then the one it names. The hello names
+/// no room, so it costs the server nothing but the socket.
+pub async fn probe_version(addr: SocketAddr) -> Result<u32> {
+    let mut ws = connect(addr, "/ws").await?;
+    let hello = ClientMsg::Hello {
+        protocol_version: PROTOCOL_VERSION,
+        room: "probe".into(),
+        key: "probe".into(),
+        participant_key: None,
+    };
+    ws.send(Message::text(hello.encode())).await?;
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .context("no answer to the version probe")?
+            .ok_or_else(|| anyhow!("closed before answering the version probe"))??;
+        if let Message::Text(text) = frame {
+            return Ok(match ServerMsg::decode(&text) {
+                Ok(ServerMsg::Error {
+                    error: ProtocolError::VersionMismatch { server, .. },
+                }) => server,
+                _ => PROTOCOL_VERSION,
+            });
+        }
+    }
+}
+
 /// `POST /api/sessions` over a plain HTTP/1.1 connection.
 async fn create_session(addr: SocketAddr, index: usize) -> Result<SessionCreated> {
     let body = format!(r#"{{"title":"Load room {index}"}}"#);
@@ -144,24 +207,34 @@ async fn create_session(addr: SocketAddr, index: usize) -> Result<SessionCreated
     serde_json::from_str(json).with_context(|| format!("session body {json:?}"))
 }
 
-/// Connects, says hello with `key`, waits for the welcome.
-async fn open_socket(ctx: &Ctx, room: &str, key: &str) -> Result<Ws> {
-    let stream = TcpStream::connect(ctx.opts.addr)
+/// Opens a WebSocket to `path`.
+async fn connect(addr: SocketAddr, path: &str) -> Result<Ws> {
+    let stream = TcpStream::connect(addr)
         .await
         .context("connect for WebSocket")?;
     stream.set_nodelay(true)?;
-    let url = format!("ws://{}/ws", ctx.opts.addr);
+    let url = format!("ws://{addr}{path}");
     let config = WebSocketConfig::default().read_buffer_size(READ_BUFFER);
-    let (mut ws, _) = client_async_with_config(url, stream, Some(config))
+    let (ws, _) = client_async_with_config(url, stream, Some(config))
         .await
         .map_err(|e| {
             anyhow!("upgrade refused: {e} (a 429 means --max-sockets-per-address is too low)")
         })?;
+    Ok(ws)
+}
+
+/// Connects, says hello with `key`, waits for the welcome.
+async fn open_socket(ctx: &Ctx, room: &str, key: &str) -> Result<Ws> {
+    let mut ws = connect(ctx.opts.addr, "/ws").await?;
+    let protocol_version = match ctx.opts.speaks {
+        Speaks::Koersbord { protocol_version } => protocol_version,
+        Speaks::Relay => bail!("a relay has no hello"),
+    };
     send(
         ctx,
         &mut ws,
         &ClientMsg::Hello {
-            protocol_version: PROTOCOL_VERSION,
+            protocol_version,
             room: room.to_owned(),
             key: key.to_owned(),
             participant_key: None,

@@ -1,5 +1,6 @@
 //! The traffic of one socket during the run: reading, dragging, dropping, timing.
 
+use crate::config::Speaks;
 use crate::run::{Ctx, RoomShared, SEQ_SCALE, SendRing, Stage, Ws};
 use crate::setup::Part;
 use anyhow::{Result, anyhow};
@@ -19,6 +20,13 @@ use tokio_tungstenite::tungstenite::Message;
 struct RelayedDrag {
     by: ParticipantId,
     x: f32,
+}
+
+/// Protocol 2's batch of drags (`drags{moves, ends}`): only the moves matter here.
+#[derive(serde::Deserialize)]
+struct RelayedBatch {
+    #[serde(default)]
+    moves: Vec<RelayedDrag>,
 }
 
 /// Per-socket counts, added to the totals once at the end: no shared cache line per message.
@@ -93,6 +101,8 @@ async fn socket_loop(
     let mut next_id: u64 = 2;
     let mut pending: HashMap<u64, u64> = HashMap::new();
     let mut running = false;
+    let relay_peer = ctx.opts.speaks == Speaks::Relay;
+    let me = you.unwrap_or(ParticipantId(0));
 
     let outcome: Result<()> = loop {
         tokio::select! {
@@ -114,19 +124,28 @@ async fn socket_loop(
                     Stage::Setup => {}
                 }
             }
-            _ = heartbeat.tick() => {
+            // A relay would pass a ping on to the others; it closes no quiet socket either.
+            _ = heartbeat.tick(), if !relay_peer => {
                 nonce += 1;
                 ws.send(Message::text(ClientMsg::Ping { nonce }.encode())).await?;
             }
             _ = tick.tick(), if drags && running => {
-                let msg = if in_drag < per_drag {
+                let text = if in_drag < per_drag {
                     seq = (seq + 1) % (1 << 20);
                     let x = seq as f32 / SEQ_SCALE;
                     let y = 0.5 + 0.4 * ((seq as f32) * 0.1).sin();
                     if let Some(ring) = &ring { ring.put(seq, ctx.micros()); }
                     local.drags_sent += 1;
                     in_drag += 1;
-                    ClientMsg::Drag { dot, x, y }
+                    if relay_peer {
+                        // What koersbord would relay, so the receivers read the same frame.
+                        ServerMsg::Drag { by: me, dot, x, y }.encode()
+                    } else {
+                        ClientMsg::Drag { dot, x, y }.encode()
+                    }
+                } else if relay_peer {
+                    in_drag = 0;
+                    ServerMsg::DragEnd { by: me, dot }.encode()
                 } else {
                     ws.feed(Message::text(ClientMsg::DragEnd { dot }.encode())).await?;
                     local.msgs_out += 1;
@@ -137,8 +156,9 @@ async fn socket_loop(
                     pending.insert(id, ctx.micros());
                     in_drag = 0;
                     ClientMsg::Command { id, op: None, command: Command::PlaceDrive { drive, zone } }
+                        .encode()
                 };
-                ws.send(Message::text(msg.encode())).await?;
+                ws.send(Message::text(text)).await?;
                 local.msgs_out += 1;
             }
             frame = ws.next() => {
@@ -159,6 +179,21 @@ async fn socket_loop(
                     let s = (d.x * SEQ_SCALE) as u32;
                     if let (true, Some(sent)) = (running, rings.get(&d.by).and_then(|r| r.get(s))) {
                         relay.push(ctx.micros().saturating_sub(sent).min(u32::MAX as u64) as u32);
+                    }
+                    continue;
+                }
+                if text.starts_with(r#"{"type":"drags","#) {
+                    let Ok(batch) = serde_json::from_str::<RelayedBatch>(&text) else {
+                        ctx.totals.error(format!("undecodable drags {text}"));
+                        continue;
+                    };
+                    let now = ctx.micros();
+                    for d in batch.moves {
+                        local.drags_received += 1;
+                        let s = (d.x * SEQ_SCALE) as u32;
+                        if let (true, Some(sent)) = (running, rings.get(&d.by).and_then(|r| r.get(s))) {
+                            relay.push(now.saturating_sub(sent).min(u32::MAX as u64) as u32);
+                        }
                     }
                     continue;
                 }

@@ -17,6 +17,7 @@ async fn two_rooms_for_two_seconds_relay_drags_and_ack_drops_without_errors() {
         drag_len: Duration::from_millis(400),
         duration: Duration::from_secs(2),
         setup_concurrency: 2,
+        ..Options::default()
     };
     let report = run(opts, |_| {}).await.expect("the run completes");
     let log = server.log();

@@ -1,6 +1,7 @@
 //! axe-core, which the browser tests run on every view to check accessibility, from the npm
 //! registry at the version and checksum `e2e/axe/package-lock.json` pins: `npm ci` refuses a
-//! download whose checksum differs. Nothing of it is in the repository.
+//! download whose checksum differs. Nothing of it is in the repository. The same for `ws`, the
+//! Node relay loadgen measures koersbord against (`crates/loadgen/node-relay`, its peers test).
 
 use crate::util::{apt_install, root, run};
 use anyhow::{Context, Result, bail};
@@ -25,31 +26,41 @@ fn quoted_after(text: &str, key: &str) -> Option<String> {
 }
 
 pub fn ensure() -> Result<()> {
-    let dir = dir();
+    ensure_package(&dir(), "axe-core", &script())?;
+    let relay = root().join("crates").join("loadgen").join("node-relay");
+    ensure_package(&relay, "ws", &relay.join("node_modules/ws/index.js"))
+}
+
+/// `npm ci` in `dir` unless `package` is installed there at the version its package.json pins
+/// and `file` exists.
+fn ensure_package(dir: &std::path::Path, package: &str, file: &std::path::Path) -> Result<()> {
     let manifest = std::fs::read_to_string(dir.join("package.json"))
-        .context("reading e2e/axe/package.json")?;
-    let pinned = quoted_after(&manifest, "\"axe-core\":").context("no axe-core in package.json")?;
-    let installed = std::fs::read_to_string(dir.join("node_modules/axe-core/package.json"))
-        .ok()
-        .and_then(|t| quoted_after(&t, "\"version\":"));
-    if installed.as_deref() == Some(pinned.as_str()) && script().exists() {
-        println!("axe-core {pinned}");
+        .with_context(|| format!("reading {}", dir.join("package.json").display()))?;
+    let key = format!("\"{package}\":");
+    let pinned =
+        quoted_after(&manifest, &key).with_context(|| format!("no {package} in package.json"))?;
+    let installed =
+        std::fs::read_to_string(dir.join("node_modules").join(package).join("package.json"))
+            .ok()
+            .and_then(|t| quoted_after(&t, "\"version\":"));
+    if installed.as_deref() == Some(pinned.as_str()) && file.exists() {
+        println!("{package} {pinned}");
         return Ok(());
     }
     if Command::new("npm").arg("--version").output().is_err() {
         println!("missing: npm");
         apt_install(
             &["nodejs", "npm"],
-            "the accessibility checks need npm to fetch axe-core",
+            "the accessibility checks and the loadgen peers need npm (axe-core, ws)",
         )?;
     }
     run(Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-        .arg(&dir))?;
-    if !script().exists() {
-        bail!("{} is missing after `npm ci`", script().display());
+        .arg(dir))?;
+    if !file.exists() {
+        bail!("{} is missing after `npm ci`", file.display());
     }
-    println!("axe-core {pinned}");
+    println!("{package} {pinned}");
     Ok(())
 }
 

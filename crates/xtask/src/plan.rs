@@ -41,7 +41,7 @@ impl Stage {
             Stage::EnsureLintTools => "ensure: rustfmt + clippy",
             Stage::EnsureWasmTarget => "ensure: wasm32 target",
             Stage::EnsureBrowser => "ensure: chromium + chromedriver",
-            Stage::EnsureAxe => "ensure: axe-core (npm)",
+            Stage::EnsureAxe => "ensure: axe-core, ws (npm)",
             Stage::Rustfmt => "lint: rustfmt",
             Stage::ClippyNative => "lint: clippy (native)",
             Stage::ClippyWasm => "lint: clippy (client, wasm32)",

@@ -5,7 +5,7 @@
 //! must not miss; only when a durable frame (an event, an ack) does not fit is it closed with
 //! `too_slow`, and it resyncs from a fresh welcome when it reconnects. The room never slows down.
 
-use super::hub::{Class, ConnId, Frame, Hub, frame};
+use super::hub::{Class, ConnId, Frame, Hub, RoomMsg, frame};
 use koersbord_shared::protocol::{Presence, Role, ServerMsg};
 use koersbord_shared::room::Actor;
 use std::collections::BTreeSet;
@@ -34,7 +34,57 @@ impl Hub {
                 break;
             }
         }
+        self.drags.end_round();
         self.heal_presence();
+    }
+
+    /// Queues every connection's gathered drags if they are due (see `drags.rs`): the room's task
+    /// calls it after each round of messages, before [`Hub::flush`].
+    pub(crate) fn release_drags_if_due(&mut self, now_ms: u64) {
+        if self.drags.due(now_ms) {
+            self.release_drags(now_ms);
+        }
+    }
+
+    /// Queues every connection's gathered drags now: the tick is over.
+    pub(crate) fn release_drags(&mut self, now_ms: u64) {
+        for (conn, frame) in self.drags.release(now_ms) {
+            self.queue(conn, frame, Class::Presence);
+        }
+    }
+
+    /// While a commit is in flight: relays a drag or drag end (`Some`) or the tick's gathered
+    /// drags (`None`) at once, leaving the outbox, which waits for the disk, as it is; hands any
+    /// other message back, to be handled after the commit. Drags are presence, never stored: they
+    /// need not wait for the disk, and the drags that came before the durable frames in the outbox
+    /// are in it, ahead of them.
+    pub(crate) fn relay_during_commit(
+        &mut self,
+        msg: Option<RoomMsg>,
+        now_ms: u64,
+    ) -> Option<RoomMsg> {
+        let held = std::mem::take(&mut self.outbox);
+        match msg {
+            Some(msg @ (RoomMsg::Drag { .. } | RoomMsg::DragEnd { .. })) => {
+                self.handle(msg, now_ms);
+                self.release_drags_if_due(now_ms);
+            }
+            None => self.release_drags(now_ms),
+            other => {
+                self.outbox = held;
+                return other;
+            }
+        }
+        for (conn, frame, class) in std::mem::take(&mut self.outbox) {
+            self.deliver(conn, frame, class);
+        }
+        self.outbox = held;
+        None
+    }
+
+    /// How long the gathered drags may still wait; `None` when there are none.
+    pub(crate) fn drags_wait(&self, now_ms: u64) -> Option<std::time::Duration> {
+        self.drags.wait(now_ms)
     }
 
     fn deliver(&mut self, conn: ConnId, frame: Frame, class: Class) {
@@ -116,8 +166,12 @@ impl Hub {
         }
     }
 
-    /// Queues a durable frame for one connection.
+    /// Queues a durable frame for one connection, after the drags it has pending: a durable
+    /// frame never overtakes a drag sent before it, nor waits for the tick.
     pub(super) fn send(&mut self, conn: ConnId, frame: Frame) {
+        if let Some(drags) = self.drags.cut(conn) {
+            self.queue(conn, drags, Class::Presence);
+        }
         self.queue(conn, frame, Class::Durable);
     }
 

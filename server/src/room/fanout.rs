@@ -1,8 +1,9 @@
 //! Who is told what: each event to the connections that may see it (fresh views when visibility
 //! changes), each drag to those who may see that participant's dots. Nothing here is stored.
 
+use super::drags::Pending;
 use super::hub::{Class, ConnId, Frame, Hub, frame};
-use koersbord_shared::domain::{DotRef, ParticipantId};
+use koersbord_shared::domain::DotRef;
 use koersbord_shared::protocol::ServerMsg;
 use koersbord_shared::room::{Actor, Event};
 use std::collections::HashMap;
@@ -45,13 +46,16 @@ impl Hub {
         }
     }
 
-    /// Relays where a participant drags a dot to those who may see that participant's dots, while
-    /// the board takes dots. Never stored: a drop arrives as a command.
+    /// Relays where a participant drags a dot (`at`; `None`: the drag ended) to those who may see
+    /// that participant's dots, while the board takes dots: a protocol-1 connection gets its frame
+    /// now, a protocol-2 one gathers it for the tick (`drags.rs`). Never stored: a drop arrives as
+    /// a command.
     pub(super) fn relay_drag(
         &mut self,
         conn: ConnId,
         dot: DotRef,
-        msg: impl FnOnce(ParticipantId) -> ServerMsg,
+        at: Option<(f32, f32)>,
+        now_ms: u64,
     ) -> Result<(), DragRefused> {
         let Some(Actor::Participant(by)) = self.conns.get(&conn).map(|c| c.actor) else {
             return Err(DragRefused::NotJoined);
@@ -60,18 +64,30 @@ impl Hub {
         if self.state.phase != board.phase() || self.state.board(board).locked {
             return Err(DragRefused::BoardClosed);
         }
-        let targets: Vec<ConnId> = self
+        let targets: Vec<(ConnId, bool)> = self
             .conns
             .iter()
             .filter(|&(&id, c)| id != conn && self.state.shows_dots(c.actor, by, board))
-            .map(|(&id, _)| id)
+            .map(|(&id, c)| (id, c.batched))
             .collect();
-        if targets.is_empty() {
-            return Ok(());
+        if targets.iter().any(|&(_, batched)| batched) {
+            self.drags.dragged(by, now_ms);
         }
-        let f = frame(&msg(by));
-        for id in targets {
-            self.queue(id, f.clone(), Class::Presence);
+        let mut single: Option<Frame> = None;
+        for (id, batched) in targets {
+            if batched {
+                self.drags.add(id, Pending { by, dot, at });
+                continue;
+            }
+            let f = single
+                .get_or_insert_with(|| {
+                    frame(&match at {
+                        Some((x, y)) => ServerMsg::Drag { by, dot, x, y },
+                        None => ServerMsg::DragEnd { by, dot },
+                    })
+                })
+                .clone();
+            self.queue(id, f, Class::Presence);
         }
         Ok(())
     }

@@ -12,6 +12,7 @@
 //!
 //! A command may carry an `op` token that makes resending it safe (see [`super::ops`]).
 
+use super::drags::{self, Gathered};
 use super::fanout;
 use super::ops::{Answer, Ops, StoredOp};
 use crate::keys;
@@ -19,7 +20,7 @@ use crate::metrics::{self, Held, RoomCounters, labels};
 use crate::store::Changes;
 use axum::extract::ws::Utf8Bytes;
 use koersbord_shared::domain::{DotRef, ParticipantId};
-use koersbord_shared::protocol::{Invite, PROTOCOL_VERSION, Presence, Role, ServerMsg};
+use koersbord_shared::protocol::{Invite, Presence, Role, ServerMsg, batches_drags};
 use koersbord_shared::room::{Actor, Command, Event, Rejection, RoomState, decide};
 use std::collections::{BTreeMap, HashMap};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -36,6 +37,8 @@ pub enum RoomMsg {
     /// A socket said a valid hello. The room answers through `out`, starting with `welcome`.
     Connect {
         conn: ConnId,
+        /// The version the client spoke in its hello (checked by the connection).
+        protocol_version: u32,
         role: Role,
         participant_key: Option<String>,
         out: mpsc::Sender<Frame>,
@@ -99,6 +102,8 @@ pub(super) struct Conn {
     pub(super) kick: CancellationToken,
     /// A presence frame to this connection was dropped: it gets the current one once it has room.
     pub(super) presence_stale: bool,
+    /// Protocol 2: others' drags reach it gathered per tick (see `drags.rs`).
+    pub(super) batched: bool,
     /// Counts the socket under its actor's role while it is in the room.
     seat: Held,
 }
@@ -126,6 +131,8 @@ pub(crate) struct Hub {
     pub(super) dropped_any: bool,
     /// Frames waiting for the commit of `unsaved`, in the order they were decided.
     pub(super) outbox: Vec<(ConnId, Frame, Class)>,
+    /// Drags for protocol-2 connections, waiting for the tick or their next durable frame.
+    pub(super) drags: Gathered,
     /// What was decided and applied but is not yet durable.
     unsaved: Changes,
     pub(super) counters: RoomCounters,
@@ -149,6 +156,7 @@ impl Hub {
             presence: Presence::default(),
             dropped_any: false,
             outbox: Vec::new(),
+            drags: Gathered::new(drags::DEFAULT_TICK),
             unsaved: Changes::default(),
             counters: RoomCounters::new(),
         }
@@ -157,6 +165,12 @@ impl Hub {
     /// The `op` tokens it remembered before (from the store on a load).
     pub(crate) fn with_ops(mut self, ops: Vec<StoredOp>) -> Hub {
         self.ops = Ops::load(ops);
+        self
+    }
+
+    /// Gathers protocol-2 drags for `tick` (0: released as they come, in the room's next round).
+    pub(crate) fn with_drag_tick(mut self, tick: std::time::Duration) -> Hub {
+        self.drags = Gathered::new(tick);
         self
     }
 
@@ -180,11 +194,19 @@ impl Hub {
         match msg {
             RoomMsg::Connect {
                 conn,
+                protocol_version,
                 role,
                 participant_key,
                 out,
                 kick,
-            } => self.connect(conn, role, participant_key, out, kick, now_ms),
+            } => {
+                let hello = Hello {
+                    protocol_version,
+                    role,
+                    participant_key,
+                };
+                self.connect(conn, hello, out, kick, now_ms)
+            }
             RoomMsg::Command {
                 conn,
                 id,
@@ -196,7 +218,7 @@ impl Hub {
                 self.send(conn, frame(&ServerMsg::Rejected { id, reason }));
             }
             RoomMsg::Drag { conn, dot, x, y } => {
-                let relayed = self.relay_drag(conn, dot, |by| ServerMsg::Drag { by, dot, x, y });
+                let relayed = self.relay_drag(conn, dot, Some((x, y)), now_ms);
                 match relayed {
                     Ok(()) => &self.counters.drags_relayed,
                     Err(fanout::DragRefused::NotJoined) => &self.counters.drags_not_joined,
@@ -206,7 +228,7 @@ impl Hub {
             }
             RoomMsg::DragEnd { conn, dot } => {
                 // Not counted: a drag end is one per drag, not an update.
-                let _ = self.relay_drag(conn, dot, |by| ServerMsg::DragEnd { by, dot });
+                let _ = self.relay_drag(conn, dot, None, now_ms);
             }
             RoomMsg::Disconnect { conn } => {
                 if self.conns.remove(&conn).is_some() {
@@ -220,12 +242,16 @@ impl Hub {
     fn connect(
         &mut self,
         conn: ConnId,
-        role: Role,
-        participant_key: Option<String>,
+        hello: Hello,
         out: mpsc::Sender<Frame>,
         kick: CancellationToken,
         now_ms: u64,
     ) {
+        let Hello {
+            protocol_version,
+            role,
+            participant_key,
+        } = hello;
         let actor = match role {
             Role::Facilitator => Actor::Facilitator,
             Role::Screen => Actor::Screen,
@@ -238,8 +264,9 @@ impl Hub {
         };
         tracing::info!(room = %self.room, conn, ?role, rejoined = matches!(actor, Actor::Participant(_)), "connected");
         let invite = matches!(role, Role::Facilitator | Role::Screen).then(|| self.invite.clone());
+        // Answered in the client's own version.
         let welcome = ServerMsg::Welcome {
-            protocol_version: PROTOCOL_VERSION,
+            protocol_version,
             room: self.room.clone(),
             role,
             you: participant_of(actor),
@@ -255,6 +282,7 @@ impl Hub {
                 out,
                 kick,
                 presence_stale: false,
+                batched: batches_drags(protocol_version),
                 seat: metrics::socket(labels::role(actor)),
             },
         );
@@ -386,6 +414,13 @@ impl Hub {
         }
         tracing::info!(room = %self.room, participant = %id, "removed");
     }
+}
+
+/// What a connection said in its hello.
+struct Hello {
+    protocol_version: u32,
+    role: Role,
+    participant_key: Option<String>,
 }
 
 fn participant_of(actor: Actor) -> Option<ParticipantId> {

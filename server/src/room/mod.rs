@@ -7,6 +7,7 @@
 //! `RoomState::new(setup)`, unloading ends the task (the store already has everything).
 
 mod delivery;
+pub mod drags;
 mod fanout;
 pub mod hub;
 mod ops;
@@ -130,6 +131,8 @@ pub struct Rooms {
     store: Store,
     /// A room nobody is connected to unloads after this long.
     idle_after: Duration,
+    /// How long drags for protocol-2 connections are gathered (`drags.rs`).
+    drag_tick: Duration,
     /// Loads run one at a time, so two first hellos for one room never start two tasks. Loads are
     /// rare (a first hello after a restart or an unload) and take milliseconds.
     loading: tokio::sync::Mutex<()>,
@@ -140,11 +143,18 @@ pub struct Rooms {
 }
 
 impl Rooms {
+    /// Gathers protocol-2 drags for `tick` per room (`--drag-tick-ms`).
+    pub fn with_drag_tick(mut self, tick: Duration) -> Rooms {
+        self.drag_tick = tick;
+        self
+    }
+
     pub fn new(store: Store, idle_after: Duration) -> Rooms {
         Rooms {
             live: Arc::default(),
             store,
             idle_after,
+            drag_tick: drags::DEFAULT_TICK,
             loading: tokio::sync::Mutex::new(()),
             next_conn: AtomicU64::new(0),
             next_generation: AtomicU64::new(0),
@@ -242,7 +252,9 @@ impl Rooms {
             join_code: session.join_code,
             screen_key: Some(session.screen_key),
         };
-        let hub = Hub::new(session.room.clone(), invite, state, participant_keys).with_ops(ops);
+        let hub = Hub::new(session.room.clone(), invite, state, participant_keys)
+            .with_ops(ops)
+            .with_drag_tick(self.drag_tick);
         self.live.insert(session.room, handle.clone());
         self.tasks.spawn(task::run(task::Running {
             hub,

@@ -15,6 +15,7 @@ async fn welcome(room: &RoomHandle, conn: hub::ConnId) -> Option<ServerMsg> {
     let (out, mut rx) = mpsc::channel(16);
     let connect = RoomMsg::Connect {
         conn,
+        protocol_version: koersbord_shared::protocol::PROTOCOL_VERSION,
         role: Role::Facilitator,
         participant_key: None,
         out,
@@ -59,6 +60,7 @@ async fn concurrent_first_hellos_load_a_room_once() {
     let (out, mut rx) = mpsc::channel(64);
     let connect = RoomMsg::Connect {
         conn: 1,
+        protocol_version: koersbord_shared::protocol::PROTOCOL_VERSION,
         role: Role::Facilitator,
         participant_key: None,
         out,
@@ -102,4 +104,76 @@ async fn concurrent_first_hellos_load_a_room_once() {
     };
     assert_eq!(state.seq, 1);
     assert!(state.timer.is_running());
+}
+
+/// Reads `rx` until the ack of command `id`.
+async fn acked(rx: &mut mpsc::Receiver<hub::Frame>, id: u64) {
+    loop {
+        let msg = ServerMsg::decode(&rx.recv().await.unwrap()).unwrap();
+        if matches!(msg, ServerMsg::Ack { id: i, .. } if i == id) {
+            return;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drags_are_relayed_while_a_commit_waits_for_the_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let (rooms, _store, _writer) = open_rooms(&dir, Duration::from_secs(60)).await;
+    let created = rooms.create(Setup::default(), None).await.unwrap();
+    let room = rooms.get(&created.room).unwrap();
+    let mut queues = Vec::new();
+    for (conn, role) in [(1, Role::Facilitator), (2, Role::Participant)] {
+        let (out, rx) = mpsc::channel(64);
+        let connect = RoomMsg::Connect {
+            conn,
+            protocol_version: koersbord_shared::protocol::PROTOCOL_VERSION,
+            role,
+            participant_key: None,
+            out,
+            kick: CancellationToken::new(),
+        };
+        assert!(room.send(connect).await);
+        queues.push(rx);
+    }
+    let join = Command::Join {
+        name: "Anna".into(),
+        side: koersbord_shared::domain::Side::Network,
+    };
+    let command = |conn, id, command| RoomMsg::Command {
+        conn,
+        id,
+        op: None,
+        command,
+    };
+    assert!(room.send(command(2, 1, join)).await);
+    acked(&mut queues[1], 1).await;
+    let drives = Command::GoToPhase {
+        phase: koersbord_shared::domain::Phase::Drives,
+    };
+    assert!(room.send(command(1, 1, drives)).await);
+    acked(&mut queues[0], 1).await;
+
+    // Another writer holds the database: the room's next commit waits for it.
+    let lock = rusqlite::Connection::open(dir.path().join("db.sqlite3")).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    assert!(room.send(command(1, 2, Command::StartTimer)).await);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let dot = koersbord_shared::domain::DotRef::Drive(koersbord_shared::domain::Drive::Impact);
+    assert!(room.try_send(RoomMsg::Drag {
+        conn: 2,
+        dot,
+        x: 0.5,
+        y: 0.5
+    }));
+    let relayed = tokio::time::timeout(Duration::from_secs(2), queues[0].recv())
+        .await
+        .expect("the drag does not wait for the commit")
+        .unwrap();
+    assert!(
+        matches!(ServerMsg::decode(&relayed).unwrap(), ServerMsg::Drags { moves, .. } if moves.len() == 1),
+        "the drag, and nothing of the command yet"
+    );
+    lock.execute_batch("ROLLBACK").unwrap();
+    acked(&mut queues[0], 2).await;
 }

@@ -1,7 +1,13 @@
 //! The task that owns one live room. It takes what is waiting in the inbox (up to [`MAX_BATCH`]
 //! messages), lets the hub decide and apply it all, commits the changes in one store write, and only
 //! then sends the frames: acks, events and welcomes never get ahead of the disk. While the commit
-//! is in flight new messages wait in the inbox; the next round takes them together.
+//! is in flight new messages wait (drags excepted, below); the next round takes them together.
+//!
+//! Drags and drag ends do not wait for a commit: while one is in flight they are relayed, and
+//! everything else waits to be handled after it, in order.
+//!
+//! Drags for protocol-2 connections wait in the hub for a short tick (`drags.rs`): the loop wakes
+//! when it ends, or releases them with the next round when it is already over.
 //!
 //! It ends when the room has been idle (no connections) for the configured time, when the server
 //! stops, or when a commit fails. Then the room leaves the registry and its connections' queues
@@ -10,8 +16,9 @@
 use super::RoomHandle;
 use super::hub::{Hub, RoomMsg, now_ms};
 use crate::metrics::Held;
-use crate::store::Store;
+use crate::store::{Changes, Store, StoreError};
 use dashmap::DashMap;
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -44,11 +51,15 @@ impl Running {
 }
 
 pub(super) async fn run(mut r: Running) {
+    // Messages that came during a commit and must be handled after it, before the inbox.
+    let mut carried: VecDeque<RoomMsg> = VecDeque::new();
     let why = loop {
         if r.deleted.is_cancelled() {
             break "deleted";
         }
-        let next = if r.hub.is_idle() {
+        let next = if let Some(msg) = carried.pop_front() {
+            Some(msg)
+        } else if r.hub.is_idle() {
             tokio::select! {
                 msg = r.inbox.recv() => msg,
                 _ = tokio::time::sleep(r.idle_after) => {
@@ -62,8 +73,16 @@ pub(super) async fn run(mut r: Running) {
                 _ = r.deleted.cancelled() => break "deleted",
             }
         } else {
+            // Drags gathered for protocol-2 connections go out when their tick ends, or sooner
+            // with the next round's messages (see `drags.rs`).
+            let wait = r.hub.drags_wait(now_ms());
             tokio::select! {
                 msg = r.inbox.recv() => msg,
+                _ = tokio::time::sleep(wait.unwrap_or_default()), if wait.is_some() => {
+                    r.hub.release_drags(now_ms());
+                    r.hub.flush();
+                    continue;
+                }
                 _ = r.stop.cancelled() => break "server stopping",
                 _ = r.deleted.cancelled() => break "deleted",
             }
@@ -74,13 +93,18 @@ pub(super) async fn run(mut r: Running) {
         };
         r.hub.handle(first, now_ms());
         for _ in 1..MAX_BATCH {
-            match r.inbox.try_recv() {
-                Ok(msg) => r.hub.handle(msg, now_ms()),
-                Err(_) => break,
-            }
+            let msg = match carried.pop_front() {
+                Some(msg) => msg,
+                None => match r.inbox.try_recv() {
+                    Ok(msg) => msg,
+                    Err(_) => break,
+                },
+            };
+            r.hub.handle(msg, now_ms());
         }
+        r.hub.release_drags_if_due(now_ms());
         if let Some(changes) = r.hub.take_unsaved()
-            && let Err(e) = r.store.append(&r.hub.room, changes).await
+            && let Err(e) = commit(&mut r, changes, &mut carried).await
         {
             // The hub is ahead of the disk now. Drop it unsent: its connections close, and the
             // room comes back from what the store has, which is all that anyone was told.
@@ -91,4 +115,32 @@ pub(super) async fn run(mut r: Running) {
     };
     r.unregister();
     tracing::info!(room = %r.hub.room, why, "room unloaded");
+}
+
+/// Stores `changes`. Meanwhile drags and drag ends are relayed (presence never waits for the
+/// disk; a slow commit would otherwise hold every drag of the room behind it), and other messages
+/// are carried over, in order, to the next round.
+async fn commit(
+    r: &mut Running,
+    changes: Changes,
+    carried: &mut VecDeque<RoomMsg>,
+) -> Result<(), StoreError> {
+    let room = r.hub.room.clone();
+    let commit = r.store.append(&room, changes);
+    tokio::pin!(commit);
+    let mut open = true;
+    loop {
+        let wait = r.hub.drags_wait(now_ms());
+        tokio::select! {
+            result = &mut commit => return result,
+            msg = r.inbox.recv(), if open && carried.len() < MAX_BATCH => match msg {
+                Some(msg) => carried.extend(r.hub.relay_during_commit(Some(msg), now_ms())),
+                // Seen again by the main loop once the commit is done.
+                None => open = false,
+            },
+            _ = tokio::time::sleep(wait.unwrap_or_default()), if wait.is_some() => {
+                r.hub.relay_during_commit(None, now_ms());
+            }
+        }
+    }
 }

@@ -23,7 +23,7 @@ use axum::extract::ws::{Message, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use koersbord_shared::protocol::{
-    ClientMsg, PROTOCOL_VERSION, ProtocolError, Role, ServerMsg, Undecoded,
+    ClientMsg, OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION, ProtocolError, Role, ServerMsg, Undecoded,
 };
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -113,6 +113,7 @@ async fn live(
         let weak = out.downgrade();
         let connect = RoomMsg::Connect {
             conn,
+            protocol_version: hello.protocol_version,
             role,
             participant_key: hello.participant_key.clone(),
             out,
@@ -183,12 +184,14 @@ async fn first_text(stream: &mut Stream, traffic: &Traffic) -> Result<String, En
 
 /// What a valid hello asks for.
 struct Hello {
+    protocol_version: u32,
     room: String,
     key: String,
     participant_key: Option<String>,
 }
 
-/// Checks a hello's shape and protocol version; the room and key are checked against the room.
+/// Checks a hello's shape and protocol version (any the server still speaks); the room and key
+/// are checked against the room.
 fn read_hello(hello: &str) -> Result<Hello, ProtocolError> {
     let Ok(ClientMsg::Hello {
         protocol_version,
@@ -202,13 +205,14 @@ fn read_hello(hello: &str) -> Result<Hello, ProtocolError> {
             _ => ProtocolError::HelloFirst,
         });
     };
-    if protocol_version != PROTOCOL_VERSION {
+    if !(OLDEST_PROTOCOL_VERSION..=PROTOCOL_VERSION).contains(&protocol_version) {
         return Err(ProtocolError::VersionMismatch {
             client: protocol_version,
             server: PROTOCOL_VERSION,
         });
     }
     Ok(Hello {
+        protocol_version,
         room,
         key,
         participant_key,

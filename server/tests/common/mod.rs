@@ -147,6 +147,11 @@ impl TestServer {
         hello(&self.ws_url(), room, key, participant_key).await
     }
 
+    /// [`TestServer::hello`] in protocol `version` (1 or 2).
+    pub async fn hello_at(&self, version: u32, room: &str, key: &str) -> (Client, ServerMsg) {
+        hello_at(&self.ws_url(), version, room, key, None).await
+    }
+
     /// A participant who joined: the client, their id and their participant key.
     pub async fn joined(
         &self,
@@ -154,7 +159,18 @@ impl TestServer {
         name: &str,
         side: Side,
     ) -> (Client, ParticipantId, String) {
-        let (mut c, _) = self.hello(&s.room, &s.join_key, None).await;
+        self.joined_at(PROTOCOL_VERSION, s, name, side).await
+    }
+
+    /// [`TestServer::joined`] in protocol `version`.
+    pub async fn joined_at(
+        &self,
+        version: u32,
+        s: &SessionCreated,
+        name: &str,
+        side: Side,
+    ) -> (Client, ParticipantId, String) {
+        let (mut c, _) = self.hello_at(version, &s.room, &s.join_key).await;
         let (you, key) = c.join(name, side).await;
         (c, you, key)
     }
@@ -181,8 +197,25 @@ pub async fn hello(
     key: &str,
     participant_key: Option<&str>,
 ) -> (Client, ServerMsg) {
+    hello_at(url, PROTOCOL_VERSION, room, key, participant_key).await
+}
+
+/// [`hello`] in protocol `version`.
+pub async fn hello_at(
+    url: &str,
+    version: u32,
+    room: &str,
+    key: &str,
+    participant_key: Option<&str>,
+) -> (Client, ServerMsg) {
     let mut c = Client::connect(url).await;
-    c.hello(room, key, participant_key).await;
+    c.send(ClientMsg::Hello {
+        protocol_version: version,
+        room: room.into(),
+        key: key.into(),
+        participant_key: participant_key.map(String::from),
+    })
+    .await;
     let welcome = c.recv().await;
     assert!(matches!(welcome, ServerMsg::Welcome { .. }), "{welcome:?}");
     let presence = c.recv().await;

@@ -1,5 +1,10 @@
-//! Protocol v1: JSON text frames, one message per frame, tagged by `type`. docs/PROTOCOL.md describes
+//! Protocol v2: JSON text frames, one message per frame, tagged by `type`. docs/PROTOCOL.md describes
 //! every message with examples. Tags are never reused: a retired message keeps its name reserved.
+//!
+//! The client names its version in `hello`; the server speaks every version from
+//! [`OLDEST_PROTOCOL_VERSION`] to [`PROTOCOL_VERSION`] and answers in the client's. The only
+//! difference so far: a v2 client gets others' drags and drag ends gathered per short tick in one
+//! `drags` frame, a v1 client one `drag` or `drag_end` frame each.
 
 use crate::domain::{DotRef, ParticipantId};
 use crate::room::{Command, Event, Rejection, RoomState};
@@ -10,7 +15,16 @@ mod decode;
 pub mod schema;
 pub use decode::{MAX_OP_CHARS, Undecoded, is_op};
 
-pub const PROTOCOL_VERSION: u32 = 1;
+/// The newest version, which this crate's clients speak.
+pub const PROTOCOL_VERSION: u32 = 2;
+
+/// The oldest version the server still speaks: v1 has no `drags` batch.
+pub const OLDEST_PROTOCOL_VERSION: u32 = 1;
+
+/// Whether a client at `version` gets drags gathered into `drags` frames.
+pub fn batches_drags(version: u32) -> bool {
+    version >= 2
+}
 
 /// The largest frame either side accepts, in bytes. A full snapshot of a room stays far below it.
 pub const MAX_FRAME_BYTES: usize = 16 * 1024;
@@ -136,6 +150,14 @@ pub enum ServerMsg {
         by: ParticipantId,
         dot: DotRef,
     },
+    /// Protocol 2: the others' drags since the last such frame, in one frame. Only the latest
+    /// position of each dot is kept, so a dot appears at most once, in `moves` or in `ends`.
+    Drags {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        moves: Vec<DragMove>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ends: Vec<DragStop>,
+    },
     Presence {
         presence: Presence,
     },
@@ -147,6 +169,24 @@ pub enum ServerMsg {
     Error {
         error: ProtocolError,
     },
+}
+
+/// One dot being dragged, in a `drags` frame: as `drag`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DragMove {
+    pub by: ParticipantId,
+    pub dot: DotRef,
+    pub x: f32,
+    pub y: f32,
+}
+
+/// A drag that ended, in a `drags` frame: as `drag_end`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DragStop {
+    pub by: ParticipantId,
+    pub dot: DotRef,
 }
 
 /// Problems with the conversation rather than with a command.

@@ -275,3 +275,30 @@ fn a_full_room_snapshot_fits_in_a_frame() {
         welcome.encode().len()
     );
 }
+
+#[test]
+fn protocol_2_gathers_drags_in_one_frame_as_documented() {
+    let text = r#"{"type":"drags","moves":[{"by":3,"dot":{"kind":"drive","item":"impact"},"x":0.25,"y":0.5}],"ends":[{"by":4,"dot":{"kind":"drive","item":"meaning"}}]}"#;
+    let msg = ServerMsg::Drags {
+        moves: vec![DragMove {
+            by: ParticipantId(3),
+            dot: DotRef::Drive(Drive::Impact),
+            x: 0.25,
+            y: 0.5,
+        }],
+        ends: vec![DragStop {
+            by: ParticipantId(4),
+            dot: DotRef::Drive(Drive::Meaning),
+        }],
+    };
+    assert_eq!(msg.encode(), text);
+    assert_eq!(ServerMsg::decode(text).unwrap(), msg);
+    // An empty list is left out, and reads back as empty.
+    let only_ends = r#"{"type":"drags","ends":[{"by":4,"dot":{"kind":"drive","item":"meaning"}}]}"#;
+    let ServerMsg::Drags { moves, ends } = ServerMsg::decode(only_ends).unwrap() else {
+        panic!("a drags frame");
+    };
+    assert!(moves.is_empty() && ends.len() == 1);
+    assert!(!batches_drags(1) && batches_drags(PROTOCOL_VERSION));
+    assert_eq!((OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION), (1, 2));
+}

@@ -144,6 +144,8 @@ impl World {
         let c = &mut self.clients[i];
         self.inbox.push(RoomMsg::Connect {
             conn: self.next_conn,
+            // Both protocols, so drags gathered per tick meet everything v1 connections get.
+            protocol_version: 1 + (self.next_conn % 2) as u32,
             role: c.role,
             participant_key: c.participant_key.clone(),
             out,
@@ -181,6 +183,7 @@ impl World {
         if self.may_crash && self.rng.random_bool(0.003) {
             return self.crash();
         }
+        self.hub.release_drags_if_due(self.now);
         self.hub.flush();
         // A connection the room dropped for being slow ends; its client must come back.
         for i in 0..self.clients.len() {
@@ -268,6 +271,7 @@ impl World {
         while !self.inbox.is_empty() || self.hub.take_unsaved().is_some() {
             self.tick();
         }
+        self.hub.release_drags(self.now);
         self.hub.flush();
         let durable = self.disk.events.len() as u64;
         for (i, c) in self.clients.iter_mut().enumerate() {

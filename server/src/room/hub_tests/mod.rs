@@ -3,6 +3,7 @@
 //! tokens.
 
 mod delivery;
+mod drags;
 mod ops;
 mod resend;
 
@@ -54,13 +55,27 @@ impl Client {
     }
 }
 
+/// A protocol-1 connection: every drag relayed to it at once as its own frame, as these tests
+/// expect; `drags.rs` covers protocol 2's gathered drags.
 fn connect(hub: &mut Hub, conn: ConnId, role: Role, key: Option<&str>, queue: usize) -> Client {
+    connect_at(hub, 1, conn, role, key, queue)
+}
+
+fn connect_at(
+    hub: &mut Hub,
+    protocol_version: u32,
+    conn: ConnId,
+    role: Role,
+    key: Option<&str>,
+    queue: usize,
+) -> Client {
     let (out, rx) = mpsc::channel(queue);
     let kick = CancellationToken::new();
     step(
         hub,
         RoomMsg::Connect {
             conn,
+            protocol_version,
             role,
             participant_key: key.map(String::from),
             out,

@@ -73,6 +73,7 @@ impl Room {
             room.queues.insert(conn, rx);
             room.handle(RoomMsg::Connect {
                 conn,
+                protocol_version: PROTOCOL_VERSION,
                 role,
                 participant_key: None,
                 out,
@@ -157,6 +158,7 @@ impl Room {
             self.stored
                 .extend(changes.events.into_iter().map(|(_, json)| json));
         }
+        self.hub.release_drags_if_due(self.now);
         self.hub.flush();
         any
     }
