@@ -8,9 +8,9 @@ use serde::Deserialize;
 
 /// The agreed first-load budget as gzip (what every browser takes), body bytes. Raise it only with
 /// a line in docs/PERFORMANCE.md saying what the bytes buy.
-const GZIP_BUDGET: u64 = 530 * 1024;
+const GZIP_BUDGET: u64 = 550 * 1024;
 /// The same as brotli, which browsers take over HTTPS and from localhost.
-const BROTLI_BUDGET: u64 = 416 * 1024;
+const BROTLI_BUDGET: u64 = 432 * 1024;
 
 /// One download of the page, from the Resource Timing API.
 #[derive(Debug, Deserialize)]
