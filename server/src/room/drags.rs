@@ -13,7 +13,8 @@
 //!   only one participant is dragging (within the last two ticks), or when the last release is a
 //!   tick ago or longer; else at the end of the tick. A lone dragger is never held back (their
 //!   drags cannot share a frame with anyone's, and holding one would only lose it to the next);
-//!   a rush is gathered.
+//!   a rush is gathered. A lone dragger's drag with nothing pending skips the per-connection
+//!   bookkeeping altogether: one `drags` frame, encoded once, queued for every connection.
 //! - **Encoded once per distinct view**: connections that see the same drags share one frame.
 //!
 //! Protocol-1 connections keep getting one `drag` or `drag_end` frame per drag, at once.
@@ -79,6 +80,22 @@ impl Gathered {
         }
     }
 
+    /// Whether `by`'s drag, just noted with [`Gathered::dragged`], goes out at once as its own
+    /// frame, past the per-connection bookkeeping: nothing is pending and nobody else dragged
+    /// lately. Counts as a release, so a second dragger who starts now is gathered with the next.
+    pub(super) fn at_once(&mut self, by: ParticipantId, now_ms: u64) -> bool {
+        let window = 2 * self.tick_ms;
+        let alone = self
+            .draggers
+            .iter()
+            .all(|&(who, at)| who == by || now_ms.saturating_sub(at) >= window);
+        let at_once = self.per_conn.is_empty() && alone;
+        if at_once {
+            self.released_ms = Some(now_ms);
+        }
+        at_once
+    }
+
     /// `conn`'s pending drags as one frame, taken out of the tick.
     pub(super) fn cut(&mut self, conn: ConnId) -> Option<Frame> {
         let pending = self.per_conn.remove(&conn)?;
@@ -130,26 +147,31 @@ impl Gathered {
         if let Some((_, f)) = self.encoded.iter().find(|(p, _)| *p == pending) {
             return f.clone();
         }
-        let mut moves = Vec::new();
-        let mut ends = Vec::new();
-        for p in &pending {
-            match p.at {
-                Some((x, y)) => moves.push(DragMove {
-                    by: p.by,
-                    dot: p.dot,
-                    x,
-                    y,
-                }),
-                None => ends.push(DragStop {
-                    by: p.by,
-                    dot: p.dot,
-                }),
-            }
-        }
-        let f = frame(&ServerMsg::Drags { moves, ends });
+        let f = frame_of(&pending);
         self.encoded.push((pending, f.clone()));
         f
     }
+}
+
+/// One `drags` frame holding `pending`, moves and ends apart.
+pub(super) fn frame_of(pending: &[Pending]) -> Frame {
+    let mut moves = Vec::new();
+    let mut ends = Vec::new();
+    for p in pending {
+        match p.at {
+            Some((x, y)) => moves.push(DragMove {
+                by: p.by,
+                dot: p.dot,
+                x,
+                y,
+            }),
+            None => ends.push(DragStop {
+                by: p.by,
+                dot: p.dot,
+            }),
+        }
+    }
+    frame(&ServerMsg::Drags { moves, ends })
 }
 
 #[cfg(test)]
@@ -218,6 +240,28 @@ mod tests {
         assert_eq!(g.wait(1010), Some(Duration::from_millis(15)));
         assert!(g.due(1025));
         assert!(g.due(900), "a clock that went back does not hold drags");
+    }
+
+    #[test]
+    fn a_drag_goes_at_once_only_alone_and_with_nothing_pending() {
+        let mut g = Gathered::new(Duration::from_millis(25));
+        g.dragged(ParticipantId(1), 1000);
+        assert!(g.at_once(ParticipantId(1), 1000), "alone, nothing pending");
+        g.dragged(ParticipantId(2), 1010);
+        assert!(!g.at_once(ParticipantId(2), 1010), "1 dragged 10 ms ago");
+        g.add(5, at(2, Drive::Impact, 0.5));
+        assert!(
+            !g.at_once(ParticipantId(1), 1100),
+            "alone again, but 2's drag is still pending: it must not be overtaken"
+        );
+        g.release(1100);
+        g.dragged(ParticipantId(1), 1100);
+        assert!(g.at_once(ParticipantId(1), 1100), "2 stopped two ticks ago");
+        let ServerMsg::Drags { moves, ends } = decode(&frame_of(&[at(1, Drive::Impact, 0.7)]))
+        else {
+            panic!("a drags frame");
+        };
+        assert_eq!((moves.len(), moves[0].x, ends.len()), (1, 0.7, 0));
     }
 
     #[test]

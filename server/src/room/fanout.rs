@@ -1,7 +1,7 @@
 //! Who is told what: each event to the connections that may see it (fresh views when visibility
 //! changes), each drag to those who may see that participant's dots. Nothing here is stored.
 
-use super::drags::Pending;
+use super::drags::{self, Pending};
 use super::hub::{Class, ConnId, Frame, Hub, frame};
 use koersbord_shared::domain::DotRef;
 use koersbord_shared::protocol::ServerMsg;
@@ -70,13 +70,23 @@ impl Hub {
             .filter(|&(&id, c)| id != conn && self.state.shows_dots(c.actor, by, board))
             .map(|(&id, c)| (id, c.batched))
             .collect();
+        let news = Pending { by, dot, at };
+        // A lone dragger's drag has nothing to share a frame with: one encoding for every
+        // protocol-2 connection, as for protocol 1, instead of a pending entry per connection.
+        let mut at_once: Option<Frame> = None;
         if targets.iter().any(|&(_, batched)| batched) {
             self.drags.dragged(by, now_ms);
+            if self.drags.at_once(by, now_ms) {
+                at_once = Some(drags::frame_of(&[news]));
+            }
         }
         let mut single: Option<Frame> = None;
         for (id, batched) in targets {
             if batched {
-                self.drags.add(id, Pending { by, dot, at });
+                match &at_once {
+                    Some(f) => self.queue(id, f.clone(), Class::Presence),
+                    None => self.drags.add(id, news),
+                }
                 continue;
             }
             let f = single

@@ -100,3 +100,48 @@ fn a_tick_gathers_drags_for_v2_while_v1_gets_each_at_once_and_a_command_cuts_the
     );
     assert_eq!(hub.drags_wait(NOW + 12), None, "nothing left for the tick");
 }
+
+#[test]
+fn a_lone_dragger_loses_no_position_to_latest_wins_within_one_round() {
+    let mut hub = hub().with_drag_tick(std::time::Duration::from_millis(25));
+    let f = connect(&mut hub, 1, Role::Facilitator, None, 64);
+    let mut a = connect_at(&mut hub, 2, 2, Role::Participant, None, 64);
+    let mut b = connect_at(&mut hub, 2, 3, Role::Participant, None, 64);
+    let (anna, _) = join(&mut hub, &mut a, "Anna", Side::Network);
+    join(&mut hub, &mut b, "Bart", Side::Management);
+    command(
+        &mut hub,
+        &f,
+        1,
+        Command::GoToPhase {
+            phase: Phase::Drives,
+        },
+    );
+    b.drain();
+    let dot = DotRef::Drive(Drive::Impact);
+    // Two drags of one dot reach the room's task in one round, before it releases.
+    for x in [0.1, 0.2] {
+        hub.handle(
+            RoomMsg::Drag {
+                conn: a.conn,
+                dot,
+                x,
+                y: 0.5,
+            },
+            NOW,
+        );
+    }
+    hub.release_drags_if_due(NOW);
+    hub.flush();
+    let xs: Vec<f32> = b
+        .drain()
+        .into_iter()
+        .flat_map(|m| match m {
+            ServerMsg::Drags { moves, .. } => moves,
+            _ => vec![],
+        })
+        .filter(|m| m.by == anna)
+        .map(|m| m.x)
+        .collect();
+    assert_eq!(xs, [0.1, 0.2], "both, in order, each in its own frame");
+}
