@@ -30,6 +30,8 @@ pub struct Credentials {
     pub room: String,
     pub key: String,
     pub participant_key: Option<String>,
+    /// Opened as the facilitator's preview of the shared screen (see `route::is_preview`).
+    pub preview: bool,
 }
 
 type OnMessage = Rc<dyn Fn(ServerMsg)>;
@@ -193,6 +195,7 @@ impl Connection {
                 room: c.room.clone(),
                 key: c.key.clone(),
                 participant_key: c.participant_key.clone(),
+                preview: c.preview,
             }
         };
         self.send(&hello);

@@ -122,6 +122,7 @@ impl Live {
             room,
             key,
             participant_key,
+            preview: crate::route::is_preview(),
         };
         let conn = Connection::open(
             credentials,

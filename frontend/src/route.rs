@@ -32,6 +32,20 @@ impl Route {
     }
 }
 
+/// Whether this page is the facilitator's preview of the shared screen (`protocol::preview_link`).
+pub fn is_preview() -> bool {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    preview_in_hash(&hash)
+}
+
+fn preview_in_hash(hash: &str) -> bool {
+    hash.trim_start_matches('#')
+        .split('&')
+        .any(|pair| pair == koersbord_shared::protocol::PREVIEW_FLAG)
+}
+
 fn key_from_hash(hash: &str) -> Option<String> {
     hash.trim_start_matches('#')
         .split('&')
@@ -50,6 +64,22 @@ fn is_token(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_preview_link_is_known_by_its_fragment_and_keeps_its_key() {
+        let link = koersbord_shared::protocol::preview_link("abc123", "ff");
+        let (path, hash) = link.split_once('#').unwrap();
+        assert!(preview_in_hash(&format!("#{hash}")));
+        assert_eq!(
+            Route::parse(path, &format!("#{hash}")),
+            Route::Room {
+                room: "abc123".into(),
+                key: Some("ff".into())
+            }
+        );
+        assert!(!preview_in_hash("#k=ff"));
+        assert!(!preview_in_hash("#k=previewed"));
+    }
 
     #[test]
     fn reads_the_room_and_key_from_a_link() {

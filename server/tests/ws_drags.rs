@@ -294,6 +294,7 @@ async fn a_protocol_1_client_is_welcomed_in_its_own_version_and_gets_one_frame_p
             room: s.room.clone(),
             key: s.facilitator_key.clone(),
             participant_key: None,
+            preview: false,
         })
         .await;
         common::expect_fatal(

@@ -135,6 +135,7 @@ async fn hello_problems_are_fatal_with_typed_errors() {
         room: s.room.clone(),
         key: s.facilitator_key.clone(),
         participant_key: None,
+        preview: false,
     })
     .await;
     expect_fatal(

@@ -321,3 +321,35 @@ async fn a_removed_participant_becomes_a_guest_and_presence_follows() {
     };
     assert_eq!(you, ParticipantId(id.0 + 1));
 }
+
+#[tokio::test]
+async fn the_facilitators_preview_sees_the_screen_but_is_not_counted_as_one() {
+    let server = TestServer::start().await;
+    let s = server.create_session().await;
+    let (mut f, _) = server.hello(&s.room, &s.facilitator_key, None).await;
+    let screens = |m: &ServerMsg| match m {
+        ServerMsg::Presence { presence } => Some(presence.screens),
+        _ => None,
+    };
+    let mut preview = server.client().await;
+    preview
+        .send(ClientMsg::Hello {
+            protocol_version: koersbord_shared::protocol::PROTOCOL_VERSION,
+            room: s.room.clone(),
+            key: s.screen_key.clone(),
+            participant_key: None,
+            preview: true,
+        })
+        .await;
+    let welcome = preview.recv().await;
+    assert!(
+        matches!(&welcome, ServerMsg::Welcome { .. }),
+        "a preview is welcomed as a screen: {welcome:?}"
+    );
+    let first = preview.recv().await;
+    assert_eq!(screens(&first), Some(0), "{first:?}");
+    // A real screen is counted, and the facilitator hears of it; the preview never was.
+    let (_screen, _) = server.hello(&s.room, &s.screen_key, None).await;
+    let told = f.recv_until(|m| screens(m).is_some()).await;
+    assert_eq!(screens(&told), Some(1), "only the real screen: {told:?}");
+}

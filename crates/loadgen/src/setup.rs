@@ -155,6 +155,7 @@ pub async fn probe_version(addr: SocketAddr) -> Result<u32> {
         room: "probe".into(),
         key: "probe".into(),
         participant_key: None,
+        preview: false,
     };
     ws.send(Message::text(hello.encode())).await?;
     loop {
@@ -238,6 +239,7 @@ async fn open_socket(ctx: &Ctx, room: &str, key: &str) -> Result<Ws> {
             room: room.to_owned(),
             key: key.to_owned(),
             participant_key: None,
+            preview: false,
         },
     )
     .await?;

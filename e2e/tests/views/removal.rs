@@ -5,7 +5,7 @@
 
 use super::devices::LAPTOP;
 use anyhow::{Result, ensure};
-use koersbord_e2e::page::{click, join, select_value, tid, wait_phase};
+use koersbord_e2e::page::{click, join, select_value, text_content, tid, wait_phase};
 use koersbord_e2e::remote::{Remote, send_commands};
 use koersbord_e2e::{Browser, Harness, Viewport, wait_until};
 use koersbord_shared::protocol::room_link;
@@ -84,6 +84,9 @@ pub async fn remove_with_undo(h: Harness) -> Result<()> {
         || async { Ok(laptop.js(in_preview).await? == true) },
     )
     .await?;
+    // The preview is connected, and it is not a shared screen in the room.
+    let others = text_content(&laptop, &tid("others-connected")).await?;
+    ensure!(others.contains("Gedeeld scherm: 0"), "{others:?}");
     laptop.screenshot("spotlight").await?;
     click(&laptop, &tid("spotlight-off")).await?;
     wait_until("the spotlight to end", Duration::from_secs(10), || async {

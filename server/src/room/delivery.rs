@@ -138,7 +138,7 @@ impl Hub {
         for c in self.conns.values() {
             match (c.role, c.actor) {
                 (Role::Facilitator, _) => presence.facilitators += 1,
-                (Role::Screen, _) => presence.screens += 1,
+                (Role::Screen, _) if !c.preview => presence.screens += 1,
                 (_, Actor::Participant(id)) => {
                     participants.insert(id);
                 }

@@ -41,6 +41,8 @@ pub enum RoomMsg {
         protocol_version: u32,
         role: Role,
         participant_key: Option<String>,
+        /// A screen link opened as the facilitator's preview: not counted as a shared screen.
+        preview: bool,
         out: mpsc::Sender<Frame>,
         /// Cancelled by the room when it drops this connection for falling behind.
         kick: CancellationToken,
@@ -104,6 +106,8 @@ pub(super) struct Conn {
     pub(super) presence_stale: bool,
     /// Protocol 2: others' drags reach it gathered per tick (see `drags.rs`).
     pub(super) batched: bool,
+    /// The facilitator's preview of the shared screen: left out of the screens counted.
+    pub(super) preview: bool,
     /// Counts the socket under its actor's role while it is in the room.
     seat: Held,
 }
@@ -197,6 +201,7 @@ impl Hub {
                 protocol_version,
                 role,
                 participant_key,
+                preview,
                 out,
                 kick,
             } => {
@@ -204,6 +209,7 @@ impl Hub {
                     protocol_version,
                     role,
                     participant_key,
+                    preview,
                 };
                 self.connect(conn, hello, out, kick, now_ms)
             }
@@ -251,6 +257,7 @@ impl Hub {
             protocol_version,
             role,
             participant_key,
+            preview,
         } = hello;
         let actor = match role {
             Role::Facilitator => Actor::Facilitator,
@@ -283,6 +290,7 @@ impl Hub {
                 kick,
                 presence_stale: false,
                 batched: batches_drags(protocol_version),
+                preview: preview && role == Role::Screen,
                 seat: metrics::socket(labels::role(actor)),
             },
         );
@@ -421,6 +429,7 @@ struct Hello {
     protocol_version: u32,
     role: Role,
     participant_key: Option<String>,
+    preview: bool,
 }
 
 fn participant_of(actor: Actor) -> Option<ParticipantId> {

@@ -18,6 +18,7 @@ async fn welcome(room: &RoomHandle, conn: hub::ConnId) -> Option<ServerMsg> {
         protocol_version: koersbord_shared::protocol::PROTOCOL_VERSION,
         role: Role::Facilitator,
         participant_key: None,
+        preview: false,
         out,
         kick: CancellationToken::new(),
     };
@@ -63,6 +64,7 @@ async fn concurrent_first_hellos_load_a_room_once() {
         protocol_version: koersbord_shared::protocol::PROTOCOL_VERSION,
         role: Role::Facilitator,
         participant_key: None,
+        preview: false,
         out,
         kick: CancellationToken::new(),
     };
@@ -130,6 +132,7 @@ async fn drags_are_relayed_while_a_commit_waits_for_the_disk() {
             protocol_version: koersbord_shared::protocol::PROTOCOL_VERSION,
             role,
             participant_key: None,
+            preview: false,
             out,
             kick: CancellationToken::new(),
         };

@@ -116,6 +116,7 @@ async fn live(
             protocol_version: hello.protocol_version,
             role,
             participant_key: hello.participant_key.clone(),
+            preview: hello.preview,
             out,
             kick: kick.clone(),
         };
@@ -188,6 +189,7 @@ struct Hello {
     room: String,
     key: String,
     participant_key: Option<String>,
+    preview: bool,
 }
 
 /// Checks a hello's shape and protocol version (any the server still speaks); the room and key
@@ -198,6 +200,7 @@ fn read_hello(hello: &str) -> Result<Hello, ProtocolError> {
         room,
         key,
         participant_key,
+        preview,
     }) = ClientMsg::decode(hello)
     else {
         return Err(match ClientMsg::decode(hello) {
@@ -216,6 +219,7 @@ fn read_hello(hello: &str) -> Result<Hello, ProtocolError> {
         room,
         key,
         participant_key,
+        preview,
     })
 }
 

@@ -214,6 +214,7 @@ pub async fn hello_at(
         room: room.into(),
         key: key.into(),
         participant_key: participant_key.map(String::from),
+        preview: false,
     })
     .await;
     let welcome = c.recv().await;
@@ -274,6 +275,7 @@ impl Client {
             room: room.into(),
             key: key.into(),
             participant_key: participant_key.map(String::from),
+            preview: false,
         })
         .await;
     }

@@ -42,6 +42,10 @@ pub enum ClientMsg {
         key: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         participant_key: Option<String>,
+        /// A screen link opened as the facilitator's preview of the shared screen: it sees what a
+        /// screen sees but is not counted among the room's screens.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        preview: bool,
     },
     /// A durable change. `id` is the client's own number, echoed in `ack` or `rejected`. `op`, when
     /// set, makes a resend safe: the room answers a repeated `op` with the first answer.
@@ -291,6 +295,15 @@ pub struct JoinCodeFound {
 /// The path of a room's page for a capability: `/r/{room}#k={key}`.
 pub fn room_link(room: &str, key: &str) -> String {
     format!("/r/{room}#k={key}")
+}
+
+/// The fragment word that marks a screen link opened as the facilitator's preview (its hello
+/// then says `preview`).
+pub const PREVIEW_FLAG: &str = "preview";
+
+/// A screen link for the facilitator's preview: the same room and key, not counted as a screen.
+pub fn preview_link(room: &str, key: &str) -> String {
+    format!("{}&{PREVIEW_FLAG}", room_link(room, key))
 }
 
 #[cfg(test)]

@@ -13,9 +13,15 @@ fn hello_reads_as_documented() {
             protocol_version: 1,
             room: "r1".into(),
             key: "k".into(),
-            participant_key: None
+            participant_key: None,
+            preview: false,
         }
     );
+    let preview = ClientMsg::decode(
+        r#"{"type":"hello","protocol_version":2,"room":"r1","key":"k","preview":true}"#,
+    )
+    .unwrap();
+    assert!(matches!(preview, ClientMsg::Hello { preview: true, .. }));
 }
 
 #[test]

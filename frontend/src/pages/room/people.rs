@@ -196,7 +196,7 @@ pub fn PeopleList() -> impl IntoView {
             }).collect_view()}
             // Who else is connected matters to the one who leads, not to the room.
             {move || is_facilitator().then(|| view! {
-                <p class="others muted">
+                <p class="others muted" data-testid="others-connected">
                     {i18n.t(T::Facilitator)} ": " {move || presence.with(|p| p.facilitators)}
                     " · " {i18n.t(T::SharedScreen)} ": " {move || presence.with(|p| p.screens)}
                 </p>

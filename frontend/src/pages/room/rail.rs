@@ -4,7 +4,7 @@
 use crate::i18n::{T, use_i18n};
 use crate::live::use_live;
 use koersbord_shared::limits;
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::{preview_link, room_link};
 use koersbord_shared::room::Command;
 use leptos::prelude::*;
 
@@ -61,19 +61,18 @@ pub fn ScreenPreview() -> impl IntoView {
     });
     let on_resize = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || on_resize.remove());
-    let link = move || {
-        live.invite
-            .get()
-            .and_then(|i| i.screen_key)
-            .map(|key| room_link(&live.room.get_value(), &key))
-    };
+    let screen_key = move || live.invite.get().and_then(|i| i.screen_key);
     move || {
-        link().map(|link| {
+        screen_key().map(|key| {
+            let room = live.room.get_value();
+            // The frame says it is a preview, so the people panel counts only real screens.
+            let preview = preview_link(&room, &key);
+            let link = room_link(&room, &key);
             view! {
                 <section class="screen-preview" data-testid="screen-preview">
                     <h2>{i18n.t(T::ScreenPreview)}</h2>
                     <div class="preview-frame" node_ref=frame>
-                        <iframe src=link.clone() title=i18n.t(T::ScreenPreview) tabindex="-1"
+                        <iframe src=preview title=i18n.t(T::ScreenPreview) tabindex="-1"
                             style:transform=move || format!("scale({:.4})", scale.get())></iframe>
                     </div>
                     <a class="small-link" href=link target="_blank" rel="noopener" data-testid="open-screen">{i18n.t(T::OpenScreen)}</a>

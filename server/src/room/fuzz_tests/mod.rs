@@ -148,6 +148,7 @@ impl World {
             protocol_version: 1 + (self.next_conn % 2) as u32,
             role: c.role,
             participant_key: c.participant_key.clone(),
+            preview: false,
             out,
             kick: kick.clone(),
         });

@@ -78,6 +78,7 @@ fn connect_at(
             protocol_version,
             role,
             participant_key: key.map(String::from),
+            preview: false,
             out,
             kick: kick.clone(),
         },

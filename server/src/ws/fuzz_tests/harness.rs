@@ -76,6 +76,7 @@ impl Room {
                 protocol_version: PROTOCOL_VERSION,
                 role,
                 participant_key: None,
+                preview: false,
                 out,
                 kick: CancellationToken::new(),
             });
@@ -303,6 +304,7 @@ pub(super) fn corpus() -> Vec<ClientMsg> {
             room: "room".into(),
             key: "0123456789abcdef0123456789abcdef".into(),
             participant_key: Some("k".into()),
+            preview: false,
         },
         ClientMsg::Drag {
             dot,
