@@ -3,13 +3,13 @@
 use super::*;
 use koersbord_shared::protocol::DragMove;
 
-#[test]
-fn a_tick_gathers_drags_for_v2_while_v1_gets_each_at_once_and_a_command_cuts_the_tick() {
+/// A room with a 25 ms tick in the drives step: the facilitator, and Anna and Bart in protocol
+/// 2, Bart's queue read empty.
+fn anna_and_bart_drag_in_v2() -> (Hub, Client, Client, Client, ParticipantId) {
     let mut hub = hub().with_drag_tick(std::time::Duration::from_millis(25));
     let f = connect(&mut hub, 1, Role::Facilitator, None, 64);
     let mut a = connect_at(&mut hub, 2, 2, Role::Participant, None, 64);
     let mut b = connect_at(&mut hub, 2, 3, Role::Participant, None, 64);
-    let mut old = connect_at(&mut hub, 1, 4, Role::Screen, None, 64);
     let (anna, _) = join(&mut hub, &mut a, "Anna", Side::Network);
     join(&mut hub, &mut b, "Bart", Side::Management);
     command(
@@ -21,7 +21,15 @@ fn a_tick_gathers_drags_for_v2_while_v1_gets_each_at_once_and_a_command_cuts_the
         },
     );
     b.drain();
+    (hub, f, a, b, anna)
+}
+
+#[test]
+fn a_tick_gathers_drags_for_v2_while_v1_gets_each_at_once_and_a_command_cuts_the_tick() {
+    let (mut hub, _f, a, mut b, anna) = anna_and_bart_drag_in_v2();
+    let mut old = connect_at(&mut hub, 1, 4, Role::Screen, None, 64);
     old.drain();
+    b.drain();
     let dot = DotRef::Drive(Drive::Impact);
     let drag = |x| RoomMsg::Drag {
         conn: a.conn,
@@ -103,21 +111,7 @@ fn a_tick_gathers_drags_for_v2_while_v1_gets_each_at_once_and_a_command_cuts_the
 
 #[test]
 fn a_lone_dragger_loses_no_position_to_latest_wins_within_one_round() {
-    let mut hub = hub().with_drag_tick(std::time::Duration::from_millis(25));
-    let f = connect(&mut hub, 1, Role::Facilitator, None, 64);
-    let mut a = connect_at(&mut hub, 2, 2, Role::Participant, None, 64);
-    let mut b = connect_at(&mut hub, 2, 3, Role::Participant, None, 64);
-    let (anna, _) = join(&mut hub, &mut a, "Anna", Side::Network);
-    join(&mut hub, &mut b, "Bart", Side::Management);
-    command(
-        &mut hub,
-        &f,
-        1,
-        Command::GoToPhase {
-            phase: Phase::Drives,
-        },
-    );
-    b.drain();
+    let (mut hub, _f, a, mut b, anna) = anna_and_bart_drag_in_v2();
     let dot = DotRef::Drive(Drive::Impact);
     // Two drags of one dot reach the room's task in one round, before it releases.
     for x in [0.1, 0.2] {
