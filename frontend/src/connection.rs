@@ -148,7 +148,7 @@ impl Connection {
     }
 
     fn connect(&self) {
-        let url = ws_url();
+        let url = ws_url(&self.0.borrow().credentials.room);
         let status = self.0.borrow().on_status.clone();
         status(Status::Connecting);
         let Ok(ws) = WebSocket::new(&url) else {
@@ -291,7 +291,7 @@ pub fn backoff_ms(attempt: u32, random: f64) -> u32 {
     (base * (0.75 + 0.5 * random)) as u32
 }
 
-fn ws_url() -> String {
+fn ws_url(room: &str) -> String {
     let location = web_sys::window().expect("window").location();
     let scheme = if location.protocol().as_deref() == Ok("https:") {
         "wss"
@@ -299,7 +299,10 @@ fn ws_url() -> String {
         "ws"
     };
     let host = location.host().unwrap_or_default();
-    format!("{scheme}://{host}/ws")
+    format!(
+        "{scheme}://{host}{}",
+        koersbord_shared::protocol::ws_path(room)
+    )
 }
 
 #[cfg(test)]

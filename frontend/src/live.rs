@@ -462,6 +462,7 @@ fn is_final(error: &ProtocolError) -> bool {
             | ProtocolError::UnknownRoom
             | ProtocolError::BadKey
             | ProtocolError::SessionDeleted
+            | ProtocolError::RoomMismatch
     )
 }
 

@@ -216,3 +216,31 @@ async fn the_server_pings_and_closes_a_socket_that_stays_silent() {
     tokio::time::sleep(Duration::from_millis(700)).await;
     assert!(matches!(mute.closed().await, Closed::Frame(1000, _)));
 }
+
+#[tokio::test]
+async fn a_room_in_the_address_must_be_the_room_of_the_hello() {
+    let server = TestServer::start().await;
+    let s = server.create_session().await;
+    let other = server.create_session().await;
+    let at = |room: &str| {
+        format!(
+            "{}{}",
+            server.ws_url().trim_end_matches("/ws"),
+            koersbord_shared::protocol::ws_path(room)
+        )
+    };
+
+    // The address a proxy routes by, and the hello agree: welcomed as ever.
+    let mut c = common::Client::connect(&at(&s.room)).await;
+    c.hello(&s.room, &s.facilitator_key, None).await;
+    let welcome = c.recv().await;
+    assert!(
+        matches!(&welcome, ServerMsg::Welcome { room, .. } if *room == s.room),
+        "{welcome:?}"
+    );
+
+    // A hello for another room on a socket routed for this one would land on the wrong hub.
+    let mut c = common::Client::connect(&at(&s.room)).await;
+    c.hello(&other.room, &other.facilitator_key, None).await;
+    expect_fatal(&mut c, ProtocolError::RoomMismatch, 1008).await;
+}

@@ -6,7 +6,7 @@ use crate::traffic::spawn_socket;
 use anyhow::{Context, Result, anyhow, bail};
 use futures_util::{SinkExt, StreamExt};
 use koersbord_shared::protocol::{
-    ClientMsg, PROTOCOL_VERSION, ProtocolError, ServerMsg, SessionCreated,
+    ClientMsg, PROTOCOL_VERSION, ProtocolError, ServerMsg, SessionCreated, ws_path,
 };
 use koersbord_shared::room::Command;
 use koersbord_shared::{ParticipantId, Phase, Side};
@@ -226,7 +226,7 @@ async fn connect(addr: SocketAddr, path: &str) -> Result<Ws> {
 
 /// Connects, says hello with `key`, waits for the welcome.
 async fn open_socket(ctx: &Ctx, room: &str, key: &str) -> Result<Ws> {
-    let mut ws = connect(ctx.opts.addr, "/ws").await?;
+    let mut ws = connect(ctx.opts.addr, &ws_path(room)).await?;
     let protocol_version = match ctx.opts.speaks {
         Speaks::Koersbord { protocol_version } => protocol_version,
         Speaks::Relay => bail!("a relay has no hello"),

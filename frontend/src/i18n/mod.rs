@@ -543,7 +543,8 @@ pub fn protocol_error_text(error: &ProtocolError, lang: Lang) -> &'static str {
         ProtocolError::HelloFirst
         | ProtocolError::Malformed { .. }
         | ProtocolError::TooLarge { .. }
-        | ProtocolError::TooSlow => T::ErrProtocol,
+        | ProtocolError::TooSlow
+        | ProtocolError::RoomMismatch => T::ErrProtocol,
     };
     key.get(lang)
 }

@@ -77,7 +77,7 @@ pub(crate) const OUTCOMES: [&str; 2] = ["ack", "rejected"];
 /// Every code a refusal goes out with: the room's rejections, the socket's errors, the API's
 /// errors, and the WebSocket upgrade's `origin_not_allowed` (a 403 without a body, but the first
 /// thing to look for when a proxy rewrites the Host header).
-pub(crate) const REFUSAL_CODES: [&str; 34] = [
+pub(crate) const REFUSAL_CODES: [&str; 35] = [
     // Rejection
     "not_allowed",
     "already_joined",
@@ -108,6 +108,7 @@ pub(crate) const REFUSAL_CODES: [&str; 34] = [
     "shutting_down",
     "too_many_connections",
     "session_deleted",
+    "room_mismatch",
     // The HTTP API and the upgrade
     "unknown_code",
     "missing_key",
@@ -152,6 +153,7 @@ pub(crate) fn protocol_code(error: &ProtocolError) -> &'static str {
         ProtocolError::ShuttingDown => "shutting_down",
         ProtocolError::TooManyConnections => "too_many_connections",
         ProtocolError::SessionDeleted => "session_deleted",
+        ProtocolError::RoomMismatch => "room_mismatch",
     }
 }
 
@@ -284,6 +286,7 @@ mod tests {
             ProtocolError::TooLarge { max: 1 },
             ProtocolError::TooManyConnections,
             ProtocolError::SessionDeleted,
+            ProtocolError::RoomMismatch,
         ];
         for e in &errors {
             assert_eq!(protocol_code(e), tag(e, "code"));

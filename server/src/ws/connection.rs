@@ -37,14 +37,15 @@ pub(super) type Stream = SplitStream<WebSocket>;
 /// How often a hello is retried against a room that unloaded just as it arrived.
 const OPEN_ATTEMPTS: usize = 3;
 
-pub(crate) async fn run(socket: WebSocket, app: App) {
+/// `url_room`: the room named in the socket's address, if any (see `ws::Address`).
+pub(crate) async fn run(socket: WebSocket, app: App, url_room: Option<String>) {
     let (mut sink, mut stream) = socket.split();
     let conn = app.rooms.next_conn_id();
     let traffic = Traffic::new();
     // Counted as pending until the room welcomes it; the room counts it by role from then on.
     let mut pending = Some(metrics::socket(PENDING));
     let ending = tokio::select! {
-        ending = live(&mut sink, &mut stream, &app, conn, &traffic, &mut pending) => ending,
+        ending = live(&mut sink, &mut stream, &app, conn, &traffic, &mut pending, url_room) => ending,
         _ = Gate::new(app.shutdown.cancelled()) => Ending::ShuttingDown,
     };
     goodbye(&mut sink, &mut stream, ending, conn, &traffic).await;
@@ -69,6 +70,7 @@ async fn live(
     conn: ConnId,
     traffic: &Traffic,
     pending: &mut Option<Held>,
+    url_room: Option<String>,
 ) -> Ending {
     let tuning = &app.config.tuning;
     let hello = match timeout(tuning.hello_timeout, first_text(stream, traffic)).await {
@@ -80,6 +82,9 @@ async fn live(
         Ok(hello) => hello,
         Err(e) => return Ending::Fatal(e),
     };
+    if url_room.is_some_and(|room| room != hello.room) {
+        return Ending::Fatal(ProtocolError::RoomMismatch);
+    }
     let kick = CancellationToken::new();
     let mut attempts = 0;
     // This socket's place among the room's; given back however the socket ends.

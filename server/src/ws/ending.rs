@@ -69,6 +69,7 @@ fn close_for(error: &ProtocolError) -> (u16, &'static str) {
         ProtocolError::TooManyConnections => (1008, "too_many_connections"),
         // A normal end: nothing went wrong, there is just nothing left to connect to.
         ProtocolError::SessionDeleted => (1000, "session_deleted"),
+        ProtocolError::RoomMismatch => (1008, "room_mismatch"),
     }
 }
 

@@ -12,7 +12,7 @@ mod route;
 use crate::{App, metrics};
 use axum::Json;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use koersbord_shared::protocol::MAX_FRAME_BYTES;
@@ -42,9 +42,18 @@ const READ_BUFFER: usize = 4 * 1024;
 /// may be lost to the reset).
 const MAX_FRAME_READ: usize = 4 * MAX_FRAME_BYTES;
 
+/// `GET /ws?room=…`: the room in the address, so a proxy can send every socket of a room to the
+/// same server (HAProxy `balance url_param room`, nginx `hash $arg_room`). Optional; when given,
+/// the hello must name the same room. Other parameters are ignored.
+#[derive(serde::Deserialize)]
+pub(crate) struct Address {
+    room: Option<String>,
+}
+
 pub(crate) async fn upgrade(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Query(address): Query<Address>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -83,7 +92,7 @@ pub(crate) async fn upgrade(
         .read_buffer_size(READ_BUFFER)
         .max_write_buffer_size(MAX_WRITE_BUFFER)
         .on_upgrade(move |socket| async move {
-            connection::run(socket, app).await;
+            connection::run(socket, app, address.room).await;
             drop(slot);
             drop(tracked);
         })

@@ -223,6 +223,10 @@ pub enum ProtocolError {
     /// held is gone, so reconnecting is pointless.
     #[error("this session was deleted")]
     SessionDeleted,
+    /// The socket's address named one room (`/ws?room=…`, what a proxy routes by) and the hello
+    /// another.
+    #[error("the address and the hello name different sessions")]
+    RoomMismatch,
 }
 
 impl ProtocolError {
@@ -295,6 +299,11 @@ pub struct JoinCodeFound {
 /// The path of a room's page for a capability: `/r/{room}#k={key}`.
 pub fn room_link(room: &str, key: &str) -> String {
     format!("/r/{room}#k={key}")
+}
+
+/// The WebSocket path for `room`: the room in the address lets a proxy keep a room on one server.
+pub fn ws_path(room: &str) -> String {
+    format!("/ws?room={room}")
 }
 
 /// The fragment word that marks a screen link opened as the facilitator's preview (its hello
