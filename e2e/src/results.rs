@@ -19,12 +19,13 @@ pub fn median(values: &[u8]) -> Option<f64> {
     spread(values).map(|(median, _, _)| median)
 }
 
-/// A median as the product prints it: whole numbers plainly, halves with one decimal.
+/// A median as the product prints it in Dutch: whole numbers plainly, halves with one decimal
+/// after a comma ("42,5").
 pub fn number(v: f64) -> String {
     if v.fract() == 0.0 {
         format!("{v:.0}")
     } else {
-        format!("{v:.1}")
+        format!("{v:.1}").replace('.', ",")
     }
 }
 

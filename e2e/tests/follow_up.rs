@@ -146,7 +146,7 @@ async fn check_route(b: &Browser) -> Result<()> {
     )
     .await?;
     ensure!(
-        time.as_deref() == Some("Leernetwerk: 30 → 70; Management: 50 → 32.5"),
+        time.as_deref() == Some("Leernetwerk: 30 → 70; Management: 50 → 32,5"),
         "Time over time: {time:?}"
     );
     let points = b
@@ -398,7 +398,7 @@ fn a_follow_up_reviews_the_actions_and_shows_what_moved() -> Result<()> {
                 (format!("cmp-pillar-{time}-network-then"), "30"),
                 (format!("cmp-pillar-{time}-network-now"), "70"),
                 (format!("cmp-pillar-{time}-management-then"), "50"),
-                (format!("cmp-pillar-{time}-management-now"), "32.5"),
+                (format!("cmp-pillar-{time}-management-now"), "32,5"),
                 ("cmp-pillar-0-network-then".into(), "60"),
                 ("cmp-pillar-0-network-now".into(), "–"),
             ] {
@@ -455,7 +455,7 @@ fn a_follow_up_reviews_the_actions_and_shows_what_moved() -> Result<()> {
                 "## Terugblik: Afspraken van vorige keer",
                 "Budget vragen · Bram, Directie · 1 maart 2027: **Bezig** (wacht op directie)",
                 "| Zingeving | 1 / 0 / 0 | 0 / 1 / 0 | 0 / 0 / 1 | 0 / 0 / 1 | signaal weg |",
-                "| Tijd | 30 | 70 | sterker | 50 | 32.5 | zwakker |",
+                "| Tijd | 30 | 70 | sterker | 50 | 32,5 | zwakker |",
             ] {
                 ensure!(md.text.contains(part), "{part:?} in\n{}", md.text);
             }

@@ -1,7 +1,7 @@
 //! The harvest as files people take home: Markdown for reading and sharing, CSV for a spreadsheet
 //! (actions; dots), JSON of the whole session. Pure functions of the room's state and a language.
 
-use crate::i18n::{Lang, T, need_label, side_name, zone_name};
+use crate::i18n::{Lang, T, decimal, need_label, side_name, signed, zone_name};
 use koersbord_shared::room::{Action, Need, RoomState};
 use koersbord_shared::stats::{self, Spread};
 use koersbord_shared::{Phase, Zone};
@@ -126,8 +126,8 @@ pub fn json(state: &RoomState) -> String {
     serde_json::to_string_pretty(&value).expect("a room state always serialises")
 }
 
-fn spread(s: Option<&Spread>) -> String {
-    s.map(|s| format!("{} ({}–{})", s.median, s.min, s.max))
+fn spread(s: Option<&Spread>, lang: Lang) -> String {
+    s.map(|s| format!("{} ({}–{})", decimal(s.median, lang), s.min, s.max))
         .unwrap_or_else(|| "–".into())
 }
 
@@ -223,10 +223,7 @@ pub fn markdown(state: &RoomState, lang: Lang) -> String {
         T::Gap.get(lang)
     );
     for p in stats::pillars(state) {
-        let gap = p
-            .gap
-            .map(|g| format!("{g:+}"))
-            .unwrap_or_else(|| "–".into());
+        let gap = p.gap.map(|g| signed(g, lang)).unwrap_or_else(|| "–".into());
         let weak = if p.weak {
             format!(" ({})", T::WeakPillar.get(lang))
         } else {
@@ -237,8 +234,8 @@ pub fn markdown(state: &RoomState, lang: Lang) -> String {
             "| {}{} | {} | {} | {} |",
             p.pillar.dutch(),
             weak,
-            spread(p.by_side.get(&sides[0])),
-            spread(p.by_side.get(&sides[1])),
+            spread(p.by_side.get(&sides[0]), lang),
+            spread(p.by_side.get(&sides[1]), lang),
             gap
         );
     }

@@ -139,8 +139,8 @@ pub fn markdown(state: &RoomState, lang: Lang) -> String {
             let _ = write!(
                 o,
                 " {} | {} | {} |",
-                median_text(m.then),
-                median_text(m.now),
+                median_text(m.then, lang),
+                median_text(m.now, lang),
                 arrow_name(m.arrow, lang)
             );
         }

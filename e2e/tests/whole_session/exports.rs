@@ -7,7 +7,7 @@ use crate::plan::{
 };
 use anyhow::{Context, Result, ensure};
 use koersbord_e2e::downloads::Download;
-use koersbord_e2e::results::spread;
+use koersbord_e2e::results::{gap_text, median_text};
 use koersbord_shared::room::{InsightId, Need, RoomState};
 use koersbord_shared::{Drive, Phase, Pillar, Side, Zone};
 use std::collections::BTreeMap;
@@ -132,14 +132,9 @@ pub fn check_markdown(file: &Download, expected: &Expected) -> Result<()> {
     }
     let weak = expected.weak();
     for pillar in Pillar::ALL {
-        let cell = |s: Side| match spread(&expected.pillar_values(pillar, Some(s))) {
-            Some((median, min, max)) => format!("{median} ({min}–{max})"),
-            None => "–".into(),
-        };
-        let gap = expected
-            .gap(pillar)
-            .map(|g| format!("{g:+}"))
-            .unwrap_or_else(|| "–".into());
+        // As on the page: the Markdown is Dutch, so "65,5 (60–71)" and "+15,5".
+        let cell = |s: Side| median_text(&expected.pillar_values(pillar, Some(s)));
+        let gap = gap_text(expected.gap(pillar));
         needles.push(format!(
             "| {}{} | {} | {} | {gap} |",
             pillar.dutch(),

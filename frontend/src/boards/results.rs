@@ -3,7 +3,7 @@
 //! each side's median and spread, the gap between the sides and the weakest pillars marked.
 
 use super::dot::side_class;
-use crate::i18n::{T, phase_name, side_name, use_i18n, zone_name};
+use crate::i18n::{Lang, T, decimal, phase_name, side_name, signed, use_i18n, zone_name};
 use crate::live::use_live;
 use koersbord_shared::stats::{self, Spread};
 use koersbord_shared::{Phase, Side, Zone};
@@ -61,18 +61,10 @@ pub fn DriveResults() -> impl IntoView {
     }
 }
 
-fn spread_text(s: Option<&Spread>) -> String {
+fn spread_text(s: Option<&Spread>, lang: Lang) -> String {
     match s {
-        Some(s) => format!("{} ({}–{})", round(s.median), s.min, s.max),
+        Some(s) => format!("{} ({}–{})", decimal(s.median, lang), s.min, s.max),
         None => "–".into(),
-    }
-}
-
-fn round(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.1}")
     }
 }
 
@@ -99,16 +91,16 @@ pub fn PillarResults() -> impl IntoView {
                     <th>{i18n.t(T::Gap)}</th>
                 </tr></thead>
                 <tbody>
-                    {move || summary.get().into_iter().map(|p| view! {
+                    {move || { let lang = i18n.lang(); summary.get().into_iter().map(|p| view! {
                         <tr class:weak=p.weak data-testid=format!("pillar-result-{}", p.pillar.index()) data-weak=p.weak.to_string()>
                             <th scope="row"><span lang="nl">{p.pillar.dutch()}</span>
                                 {p.weak.then(|| view! { <span class="weak-mark">" · " {i18n.t(T::WeakPillar)}</span> })}</th>
                             {Side::ALL.into_iter().map(|side| view! {
-                                <td data-testid=format!("median-{}-{}", p.pillar.index(), side_class(side)) data-label=move || side_name(side, i18n.lang())>{spread_text(p.by_side.get(&side))}</td>
+                                <td data-testid=format!("median-{}-{}", p.pillar.index(), side_class(side)) data-label=move || side_name(side, i18n.lang())>{spread_text(p.by_side.get(&side), lang)}</td>
                             }).collect_view()}
-                            <td data-testid=format!("gap-{}", p.pillar.index()) data-label=i18n.t(T::Gap)>{p.gap.map(|g| format!("{}{}", if g > 0.0 { "+" } else { "" }, round(g))).unwrap_or_else(|| "–".into())}</td>
+                            <td data-testid=format!("gap-{}", p.pillar.index()) data-label=i18n.t(T::Gap)>{p.gap.map(|g| signed(g, lang)).unwrap_or_else(|| "–".into())}</td>
                         </tr>
-                    }).collect_view()}
+                    }).collect_view() }}
                 </tbody>
             </table>
         </section>
@@ -120,10 +112,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn medians_show_whole_numbers_plainly_and_halves_with_one_decimal() {
-        assert_eq!(round(40.0), "40");
-        assert_eq!(round(42.5), "42.5");
-        assert_eq!(spread_text(Spread::of(&[10, 20]).as_ref()), "15 (10–20)");
-        assert_eq!(spread_text(None), "–");
+    fn a_spread_is_its_median_with_the_range() {
+        assert_eq!(
+            spread_text(Spread::of(&[10, 20]).as_ref(), Lang::Nl),
+            "15 (10–20)"
+        );
+        assert_eq!(
+            spread_text(Spread::of(&[10, 15]).as_ref(), Lang::Nl),
+            "12,5 (10–15)"
+        );
+        assert_eq!(spread_text(None, Lang::En), "–");
     }
 }

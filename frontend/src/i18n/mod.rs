@@ -10,10 +10,12 @@ use leptos::prelude::*;
 mod dates;
 mod method;
 mod needs;
+mod numbers;
 
 pub use dates::long_date;
 pub use method::{drive_about, phase_about, phase_guidance, pillar_about, pillar_prompts};
 pub use needs::{need_label, need_lang};
+pub use numbers::{decimal, signed};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {

@@ -3,7 +3,7 @@
 //! nobody is placing (`RoomState::shows_comparison`), so it never anchors a rating.
 
 use crate::boards::dot::side_class;
-use crate::i18n::{Lang, T, side_name, use_i18n, zone_name};
+use crate::i18n::{Lang, T, decimal, side_name, use_i18n, zone_name};
 use crate::live::use_live;
 use koersbord_shared::compare::{self, Arrow, SignalChange};
 use koersbord_shared::room::Command;
@@ -11,13 +11,9 @@ use koersbord_shared::stats::ZoneCounts;
 use koersbord_shared::{Board, Side, Zone};
 use leptos::prelude::*;
 
-/// A median as people read it: whole numbers plainly, halves with one decimal; "–" for none.
-pub fn median_text(v: Option<f64>) -> String {
-    match v {
-        Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
-        Some(v) => format!("{v:.1}"),
-        None => "–".into(),
-    }
+/// A median as people read it ([`decimal`]); "–" for none.
+pub fn median_text(v: Option<f64>, lang: Lang) -> String {
+    v.map_or_else(|| "–".into(), |v| decimal(v, lang))
 }
 
 /// Dots per zone in the order Noodzakelijk / Belangrijk / Neutraal.
@@ -175,8 +171,8 @@ pub fn PillarComparison() -> impl IntoView {
                                         let m = p.by_side[&side];
                                         let c = side_class(side);
                                         view! {
-                                            <td data-testid=format!("cmp-pillar-{i}-{c}-then")>{median_text(m.then)}</td>
-                                            <td data-testid=format!("cmp-pillar-{i}-{c}-now")>{median_text(m.now)}</td>
+                                            <td data-testid=format!("cmp-pillar-{i}-{c}-then")>{move || median_text(m.then, i18n.lang())}</td>
+                                            <td data-testid=format!("cmp-pillar-{i}-{c}-now")>{move || median_text(m.now, i18n.lang())}</td>
                                             <td class="arrow" data-testid=format!("cmp-pillar-{i}-{c}-arrow")
                                                 data-arrow=m.arrow.map(|a| format!("{a:?}").to_lowercase()).unwrap_or_default()>
                                                 <span aria-hidden="true">{arrow_glyph(m.arrow)}</span> " "

@@ -6,7 +6,7 @@
 use super::comparison::median_text;
 use super::review::{action_line, status_code, status_name};
 use crate::boards::dot::side_class;
-use crate::i18n::{T, long_date, side_name, use_i18n};
+use crate::i18n::{Lang, T, long_date, side_name, use_i18n};
 use crate::live::use_live;
 use crate::pages::follow_up::series_signal;
 use crate::session_api::iso_date;
@@ -35,7 +35,7 @@ pub fn points(medians: &[Option<f64>]) -> Vec<(f64, f64)> {
         .collect()
 }
 
-fn chart(pillar: Pillar, route: &[SessionSummary]) -> impl IntoView + use<> {
+fn chart(pillar: Pillar, route: &[SessionSummary], lang: Lang) -> impl IntoView + use<> {
     let lines: Vec<(Side, Vec<Option<f64>>)> = Side::ALL
         .iter()
         .map(|&side| {
@@ -49,7 +49,7 @@ fn chart(pillar: Pillar, route: &[SessionSummary]) -> impl IntoView + use<> {
     let label = lines
         .iter()
         .map(|(side, v)| {
-            let values: Vec<String> = v.iter().map(|m| median_text(*m)).collect();
+            let values: Vec<String> = v.iter().map(|m| median_text(*m, lang)).collect();
             format!("{}: {}", side.dutch(), values.join(" → "))
         })
         .collect::<Vec<_>>()
@@ -144,7 +144,7 @@ pub fn RouteSection() -> impl IntoView {
                         <span class=format!("legend legend-{}", side_class(side))>{side_name(side, lang)}</span>
                     }).collect_view()}
                 </p>
-                <div class="route-charts">{Pillar::ALL.into_iter().map(|p| chart(p, &stops)).collect_view()}</div>
+                <div class="route-charts">{Pillar::ALL.into_iter().map(|p| chart(p, &stops, lang)).collect_view()}</div>
             }
         });
         Some(view! {
