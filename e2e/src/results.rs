@@ -66,10 +66,10 @@ mod tests {
     fn figures_read_as_the_product_prints_them() {
         assert_eq!(spread(&[]), None);
         assert_eq!(spread(&[40, 10, 30]), Some((30.0, 10, 40)));
-        assert_eq!(median_text(&[10, 25]), "17.5 (10–25)");
+        assert_eq!(median_text(&[10, 25]), "17,5 (10–25)");
         assert_eq!(median_text(&[]), "–");
         assert_eq!(gap_text(Some(5.0)), "+5");
-        assert_eq!(gap_text(Some(-2.5)), "-2.5");
+        assert_eq!(gap_text(Some(-2.5)), "-2,5");
         assert_eq!(gap_text(Some(0.0)), "0");
         assert_eq!(gap_text(None), "–");
         assert_eq!(
