@@ -3,7 +3,7 @@
 //! is the key to the session; removing an entry forgets the link here and deletes nothing.
 
 use koersbord_shared::Phase;
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::{SessionCreated, room_link};
 use koersbord_shared::room::{Event, RoomState};
 use serde::{Deserialize, Serialize};
 
@@ -86,11 +86,11 @@ fn save(list: &[Remembered]) {
 }
 
 /// Remembers a session just created here, with all three of its links.
-pub fn remember_created(room: &str, facilitator_key: &str, screen_key: &str, title: &str) {
+pub fn remember_created(created: &SessionCreated, title: &str) {
     let entry = Remembered {
-        room: room.into(),
-        facilitator_key: facilitator_key.into(),
-        screen_key: Some(screen_key.into()),
+        room: created.room.clone(),
+        facilitator_key: created.facilitator_key.clone(),
+        screen_key: Some(created.screen_key.clone()),
         title: title.into(),
         seen_ms: js_sys::Date::now(),
         phase: Some(Phase::Lobby),

@@ -1,49 +1,13 @@
-//! "Vervolgsessie maken" (at the close, in the harvest and in Mijn sessies) and the series lookup
-//! the Terugblik and the route read. Plain functions, like `session_actions`: the client's size
-//! budget is tight.
+//! "Vervolgsessie maken" (at the close, in the harvest and in Mijn sessies) and the series the
+//! Terugblik and the route read (the HTTP calls are in `session_api`). Plain functions, like
+//! `session_actions`: the client's size budget is tight.
 
+use super::session_actions::lead_created;
 use crate::i18n::{T, use_i18n};
-use crate::my_sessions;
-use crate::ui::go_to;
-use gloo_net::http::Request;
-use koersbord_shared::protocol::{SessionCreated, room_link};
+use crate::session_api::{create_follow_up, series};
 use koersbord_shared::sessions::Series;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-
-fn bearer(key: &str) -> String {
-    format!("Bearer {key}")
-}
-
-/// `POST /api/sessions/{room}/follow-up` with the facilitator's key; the refusal as a text key.
-pub async fn create_follow_up(room: &str, facilitator_key: &str) -> Result<SessionCreated, T> {
-    let response = Request::post(&format!("/api/sessions/{room}/follow-up"))
-        .header("Authorization", &bearer(facilitator_key))
-        .send()
-        .await
-        .map_err(|_| T::SomethingWentWrong)?;
-    match response.status() {
-        201 => response.json().await.map_err(|_| T::SomethingWentWrong),
-        401 | 403 => Err(T::ErrBadKey),
-        404 => Err(T::ErrUnknownRoom),
-        409 => Err(T::FollowUpNotFinished),
-        429 => Err(T::TooManySessions),
-        _ => Err(T::SomethingWentWrong),
-    }
-}
-
-/// `GET /api/sessions/{room}/series` with any of the session's keys.
-pub async fn series(room: &str, key: &str) -> Option<Series> {
-    let response = Request::get(&format!("/api/sessions/{room}/series"))
-        .header("Authorization", &bearer(key))
-        .send()
-        .await
-        .ok()?;
-    if response.status() != 200 {
-        return None;
-    }
-    response.json().await.ok()
-}
 
 /// The series of a session, fetched once and then held: what the Terugblik and the route show
 /// of sessions that are gone or later.
@@ -63,15 +27,7 @@ pub fn make_follow_up(room: String, facilitator_key: String, title: String) -> i
         busy.set(true);
         spawn_local(async move {
             match create_follow_up(&room, &key).await {
-                Ok(s) => {
-                    my_sessions::remember_created(
-                        &s.room,
-                        &s.facilitator_key,
-                        &s.screen_key,
-                        &title,
-                    );
-                    go_to(&room_link(&s.room, &s.facilitator_key));
-                }
+                Ok(s) => lead_created(&s, &title),
                 Err(e) => error.set(Some(e)),
             }
             busy.set(false);

@@ -7,7 +7,7 @@ use crate::my_sessions;
 use crate::pages::start::create_session;
 use crate::session_api;
 use crate::ui::go_to;
-use koersbord_shared::protocol::{CreateSession, room_link};
+use koersbord_shared::protocol::{CreateSession, SessionCreated, room_link};
 use koersbord_shared::room::Setup;
 use koersbord_shared::sessions::SessionKept;
 use leptos::prelude::*;
@@ -90,15 +90,7 @@ pub fn copy_session(setup: Signal<Setup>) -> impl IntoView {
                 goals,
             };
             match create_session(body).await {
-                Ok(s) => {
-                    my_sessions::remember_created(
-                        &s.room,
-                        &s.facilitator_key,
-                        &s.screen_key,
-                        &title,
-                    );
-                    go_to(&room_link(&s.room, &s.facilitator_key));
-                }
+                Ok(s) => lead_created(&s, &title),
                 Err(_) => error.set(Some(T::SomethingWentWrong)),
             }
             busy.set(false);
@@ -132,4 +124,11 @@ pub fn kept_until(room: String, key: String) -> impl IntoView {
             view! { <p class="kept-until" data-testid="kept-until">{text}</p> }
         })
     }
+}
+
+/// A session just made in this browser (a copy or a follow-up): kept in Mijn sessies, then led
+/// from here.
+pub fn lead_created(s: &SessionCreated, title: &str) {
+    my_sessions::remember_created(s, title);
+    go_to(&room_link(&s.room, &s.facilitator_key));
 }

@@ -106,12 +106,7 @@ fn CreateForm(created: RwSignal<Option<SessionCreated>>) -> impl IntoView {
             match create_session(body).await {
                 Ok(session) => {
                     // Found again under Mijn sessies, even if this tab closes before a link is kept.
-                    my_sessions::remember_created(
-                        &session.room,
-                        &session.facilitator_key,
-                        &session.screen_key,
-                        title.trim(),
-                    );
+                    my_sessions::remember_created(&session, title.trim());
                     created.set(Some(session));
                 }
                 Err(p) => problem.set(Some(p)),
