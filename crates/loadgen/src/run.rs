@@ -72,6 +72,16 @@ pub(crate) struct RoomShared {
     pub(crate) rings: RwLock<HashMap<ParticipantId, Arc<SendRing>>>,
 }
 
+impl RoomShared {
+    /// Gives dragger `who` a ring for the send times of their drags.
+    pub(crate) fn track(&self, who: ParticipantId) {
+        self.rings
+            .write()
+            .unwrap()
+            .insert(who, Arc::new(SendRing::new()));
+    }
+}
+
 /// The phases of a run, told to every socket task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Stage {

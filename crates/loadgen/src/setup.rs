@@ -1,7 +1,7 @@
 //! Setting up a room: its session over HTTP, then its sockets, each said hello and joined.
 
 use crate::config::{PARTICIPANTS, Speaks};
-use crate::run::{Ctx, RoomShared, SendRing, Ws};
+use crate::run::{Ctx, RoomShared, Ws};
 use crate::traffic::spawn_socket;
 use anyhow::{Context, Result, anyhow, bail};
 use futures_util::{SinkExt, StreamExt};
@@ -95,11 +95,7 @@ pub(crate) async fn setup_room(
         let you = you.ok_or_else(|| anyhow!("ack without joined"))?;
         let drags = p < ctx.opts.draggers;
         if drags {
-            shared
-                .rings
-                .write()
-                .unwrap()
-                .insert(you, Arc::new(SendRing::new()));
+            shared.track(you);
         }
         tasks.push(spawn_socket(
             &ctx,
@@ -130,11 +126,7 @@ pub(crate) async fn setup_relay_room(
         let you = ParticipantId(p as u32 + 1);
         let drags = p < ctx.opts.draggers;
         if drags {
-            shared
-                .rings
-                .write()
-                .unwrap()
-                .insert(you, Arc::new(SendRing::new()));
+            shared.track(you);
         }
         let ws = connect(ctx.opts.addr, &path).await?;
         participants.push((ws, Part::Participant { index: p, drags }, you));
