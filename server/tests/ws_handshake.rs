@@ -243,4 +243,17 @@ async fn a_room_in_the_address_must_be_the_room_of_the_hello() {
     let mut c = common::Client::connect(&at(&s.room)).await;
     c.hello(&other.room, &other.facilitator_key, None).await;
     expect_fatal(&mut c, ProtocolError::RoomMismatch, 1008).await;
+
+    // An address that names two rooms routes nowhere: a typed refusal before the upgrade.
+    let twice = format!("{}&room={}", at(&s.room), other.room);
+    let err = tokio_tungstenite::connect_async(twice.into_client_request().unwrap())
+        .await
+        .expect_err("refused");
+    let tokio_tungstenite::tungstenite::Error::Http(response) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value =
+        serde_json::from_slice(response.body().as_deref().unwrap_or_default()).unwrap();
+    assert_eq!(body["code"], "malformed");
 }

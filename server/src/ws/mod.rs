@@ -11,6 +11,7 @@ mod route;
 
 use crate::{App, metrics};
 use axum::Json;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -53,10 +54,19 @@ pub(crate) struct Address {
 pub(crate) async fn upgrade(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    Query(address): Query<Address>,
+    address: Result<Query<Address>, QueryRejection>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
+    // `?room=a&room=b` and the like: no room to route by, refused before anything is opened.
+    let Ok(Query(address)) = address else {
+        metrics::refusal("malformed");
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(serde_json::json!({"code": "malformed"})),
+        )
+            .into_response();
+    };
     // Browsers send Origin on every WebSocket; a page elsewhere must not drive a session with the
     // visitor's link. Non-browser clients send none and hold the key anyway.
     if !origin_allowed(&headers, &app.config.allow_origins) {
