@@ -13,6 +13,7 @@ mod browser;
 mod client;
 mod compress;
 mod dist;
+mod engines;
 mod html;
 mod lockfile;
 mod plan;

@@ -14,6 +14,8 @@ pub enum Tool {
     Chromium,
     /// axe-core from the npm registry, for the accessibility checks in the browser tests.
     AxeCore,
+    /// Debian's `postgresql` (server binaries, for the store tests) and `haproxy`.
+    Engines,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,6 +24,7 @@ pub enum Stage {
     EnsureWasmTarget,
     EnsureBrowser,
     EnsureAxe,
+    EnsureEngines,
     Rustfmt,
     ClippyNative,
     ClippyWasm,
@@ -42,6 +45,7 @@ impl Stage {
             Stage::EnsureWasmTarget => "ensure: wasm32 target",
             Stage::EnsureBrowser => "ensure: chromium + chromedriver",
             Stage::EnsureAxe => "ensure: axe-core, ws (npm)",
+            Stage::EnsureEngines => "ensure: postgresql + haproxy",
             Stage::Rustfmt => "lint: rustfmt",
             Stage::ClippyNative => "lint: clippy (native)",
             Stage::ClippyWasm => "lint: clippy (client, wasm32)",
@@ -60,14 +64,16 @@ impl Stage {
             Stage::EnsureLintTools
             | Stage::EnsureWasmTarget
             | Stage::EnsureBrowser
-            | Stage::EnsureAxe => &[],
+            | Stage::EnsureAxe
+            | Stage::EnsureEngines => &[],
             Stage::Rustfmt => &[Tool::Rustfmt],
             Stage::ClippyNative | Stage::ClippyEmbedded => &[Tool::Clippy],
             Stage::ClippyWasm => &[Tool::Clippy, Tool::WasmTarget],
             Stage::BuildClient => &[Tool::WasmTarget],
             Stage::BuildServerAndTests | Stage::BuildRelease | Stage::Serve => &[],
-            // The browser tests drive Chromium through chromedriver and check pages with axe.
-            Stage::Test => &[Tool::Chromium, Tool::AxeCore],
+            // The browser tests drive Chromium through chromedriver and check pages with axe; the
+            // store tests start a real PostgreSQL.
+            Stage::Test => &[Tool::Chromium, Tool::AxeCore, Tool::Engines],
         }
     }
 
@@ -78,6 +84,7 @@ impl Stage {
             Stage::EnsureWasmTarget => &[Tool::WasmTarget],
             Stage::EnsureBrowser => &[Tool::Chromium],
             Stage::EnsureAxe => &[Tool::AxeCore],
+            Stage::EnsureEngines => &[Tool::Engines],
             _ => &[],
         }
     }
@@ -89,6 +96,7 @@ pub const TEST: &[Stage] = &[
     Stage::EnsureWasmTarget,
     Stage::EnsureBrowser,
     Stage::EnsureAxe,
+    Stage::EnsureEngines,
     Stage::Rustfmt,
     Stage::ClippyNative,
     Stage::ClippyWasm,
@@ -159,6 +167,7 @@ mod tests {
             Tool::Chromium,
             Tool::Clippy,
             Tool::Rustfmt,
+            Tool::Engines,
         ] {
             let (ensured, used) = (ensured(tool), first_use(tool));
             assert!(used.is_some(), "{tool:?} is used");

@@ -6,7 +6,7 @@ use crate::report::Report;
 use crate::test::{self, Binaries, SERVER_BIN, Totals};
 use crate::toolchain::{self, WASM_TARGET};
 use crate::util::{self, cargo, run};
-use crate::{axe, browser, client, dist, serve};
+use crate::{axe, browser, client, dist, engines, serve};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -44,6 +44,7 @@ impl Built {
             Stage::EnsureWasmTarget => report.stage(stage, toolchain::ensure_wasm_target),
             Stage::EnsureBrowser => report.stage(stage, browser::ensure),
             Stage::EnsureAxe => report.stage(stage, axe::ensure),
+            Stage::EnsureEngines => report.stage(stage, engines::ensure),
             Stage::Rustfmt => report.stage(stage, || run(cargo(["fmt", "--all", "--", "--check"]))),
             Stage::ClippyNative => report.stage(stage, || {
                 run(cargo([
