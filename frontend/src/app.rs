@@ -1,5 +1,7 @@
 use crate::i18n::{I18n, Lang, T};
-use crate::pages::{room::RoomPage, start::StartPage};
+use crate::pages::room::RoomPage;
+#[cfg(feature = "full")]
+use crate::pages::start::StartPage;
 use crate::route::Route;
 use crate::storage;
 use leptos::prelude::*;
@@ -21,13 +23,16 @@ pub fn App() -> impl IntoView {
     });
 
     match Route::current() {
+        #[cfg(feature = "full")]
         Route::Start => view! { <StartPage/> {crate::ui::footer()} }.into_any(),
+        #[cfg(feature = "full")]
         Route::Privacy => crate::pages::privacy::privacy_page().into_any(),
         Route::Room {
             room,
             key: Some(key),
         } => view! { <RoomPage room key/> }.into_any(),
-        Route::Room { key: None, .. } | Route::NotFound => view! {
+        // (The participant's client loads only on a join link: any other page is the full one's.)
+        _ => view! {
             <main class="page narrow">
                 <h1>{i18n.t(T::AppName)}</h1>
                 <p class="notice" data-testid="broken-link">{i18n.t(T::LinkBroken)}</p>

@@ -316,6 +316,8 @@ impl Live {
                 self.role.set(Some(role));
                 self.you.set(you);
                 self.invite.set(invite);
+                // (Mijn sessies is the full client's; the participant's hands a lead's key to it.)
+                #[cfg(feature = "full")]
                 if role == Role::Facilitator {
                     crate::my_sessions::remember_led(
                         &self.room.get_value(),
@@ -350,6 +352,7 @@ impl Live {
                         state.seq = seq;
                     }
                 });
+                #[cfg(feature = "full")]
                 if self.role.get_untracked() == Some(Role::Facilitator)
                     && crate::my_sessions::changes_listing(&event)
                 {

@@ -45,7 +45,7 @@ impl Remembered {
 }
 
 /// Added to a room link's fragment to open the harvest at once.
-pub const HARVEST_FLAG: &str = "oogst";
+pub use crate::route::HARVEST_FLAG;
 
 /// Puts `entry` first, keeping what is known of the same room that `entry` does not know.
 pub fn merged(mut list: Vec<Remembered>, mut entry: Remembered) -> Vec<Remembered> {

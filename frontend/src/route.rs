@@ -15,7 +15,9 @@ impl Route {
         match segments.as_slice() {
             [] => Route::Start,
             ["privacy"] => Route::Privacy,
-            ["r", room] if is_token(room) => Route::Room {
+            // `/j/` is the participants' link (`protocol::join_link`): the same room page, in the
+            // participant's client (only the boot script tells the two paths apart).
+            ["r" | "j", room] if is_token(room) => Route::Room {
                 room: room.to_string(),
                 key: key_from_hash(hash),
             },
@@ -30,6 +32,27 @@ impl Route {
             &location.hash().unwrap_or_default(),
         )
     }
+}
+
+/// The fragment word that opens a room on its harvest (`#k=...&oogst`: Mijn sessies, and a
+/// participant's "Oogst openen").
+pub const HARVEST_FLAG: &str = "oogst";
+
+/// The full client for this room, with `extra` (`&oogst`) added to the fragment: a full page load
+/// of `/r/{room}#…`. The participant's client goes there for whatever it does not carry (another
+/// role's key on a join link, the harvest); the full client shows every role and page.
+#[cfg(not(feature = "full"))]
+pub fn to_full_client(room: &str, extra: &str, replace: bool) {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return;
+    };
+    let hash = location.hash().unwrap_or_default();
+    let to = format!("/r/{room}{hash}{extra}");
+    let _ = if replace {
+        location.replace(&to)
+    } else {
+        location.assign(&to)
+    };
 }
 
 /// Whether this page is the facilitator's preview of the shared screen (`protocol::preview_link`).
@@ -87,6 +110,16 @@ mod tests {
         assert_eq!(Route::parse("/privacy", ""), Route::Privacy);
         assert_eq!(
             Route::parse("/r/abc123", "#k=deadbeef"),
+            Route::Room {
+                room: "abc123".into(),
+                key: Some("deadbeef".into())
+            }
+        );
+        assert_eq!(
+            Route::parse(
+                &koersbord_shared::protocol::join_link("abc123", "deadbeef").replace("#k=deadbeef", ""),
+                "#k=deadbeef"
+            ),
             Route::Room {
                 room: "abc123".into(),
                 key: Some("deadbeef".into())

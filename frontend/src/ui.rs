@@ -21,6 +21,9 @@ pub fn LanguageSwitch() -> impl IntoView {
 }
 
 /// A QR code drawn as one SVG path: crisp on a projector at any size, no images, no HTML strings.
+/// Made where it is shown (the invitation, the lobby, a new session's links): only in the full
+/// client, so a participant never downloads the encoder.
+#[cfg(feature = "full")]
 #[component]
 pub fn QrCode(
     #[prop(into)] data: Signal<String>,
@@ -44,6 +47,7 @@ pub fn QrCode(
 }
 
 /// The modules of a QR code for `data` as an SVG path, with the code's width in modules.
+#[cfg(feature = "full")]
 pub fn qr_path(data: &str) -> Option<(usize, String)> {
     let code = qrcode::QrCode::new(data.as_bytes()).ok()?;
     let width = code.width();
@@ -106,7 +110,7 @@ pub fn go_to(path: &str) {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "full"))]
 mod tests {
     use super::qr_path;
 

@@ -3,10 +3,13 @@
 //! 1. check that Cargo.lock pins one wasm-bindgen version for the library and the CLI support;
 //! 2. (the `wasm32-unknown-unknown` target is ensured by the stage before, see `plan.rs`)
 //! 3. `cargo build -p koersbord-frontend --target wasm32-unknown-unknown --profile wasm-release`
-//!    (`.cargo/config.toml` adds `--cfg erase_components` for this target: Leptos type-erases views);
-//! 4. wasm-bindgen (as a library, `--target web`) into `dist/koersbord-frontend-HASH{.js,_bg.wasm}`;
-//! 5. `dist/boot-HASH.js` (starts the client) and `dist/index.html` from `frontend/index.html`,
-//!    plus a copy of `frontend/static/**`;
+//!    twice (`.cargo/config.toml` adds `--cfg erase_components` for this target: Leptos type-erases
+//!    views): with `--no-default-features` the participant's client, then the full one;
+//! 4. wasm-bindgen (as a library, `--target web`) for each: `dist/koersbord-participant-HASH` and
+//!    `dist/koersbord-frontend-HASH` (`.js` glue, `_bg.wasm`);
+//! 5. `dist/boot-HASH.js` (starts the participant's client on a join link `/j/…`, the full one on
+//!    every other page) and `dist/index.html` from `frontend/index.html`, plus a copy of
+//!    `frontend/static/**`;
 //! 6. gzip (zopfli) and brotli beside every text and wasm file, and print the sizes.
 //!
 //! Everything but `index.html` (and the unversioned names of static files) carries a content hash
@@ -23,6 +26,13 @@ use std::time::Instant;
 pub const PACKAGE: &str = "koersbord-frontend";
 pub const PROFILE: &str = "wasm-release";
 
+/// The two clients built from the frontend crate: the file stem, the features, what it is for.
+pub const BUNDLES: [(&str, &[&str]); 2] = [
+    // First: the full build last leaves its wasm where a plain `cargo build` would.
+    ("koersbord-participant", &["--no-default-features"]),
+    ("koersbord-frontend", &[]),
+];
+
 /// Builds the client into `dist/` and returns that directory (absolute).
 pub fn build() -> Result<PathBuf> {
     let start = Instant::now();
@@ -31,50 +41,53 @@ pub fn build() -> Result<PathBuf> {
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
     let bindgen_version = lockfile::check_bindgen(&lock)?;
 
-    run(cargo([
-        "build",
-        "-p",
-        PACKAGE,
-        "--target",
-        WASM_TARGET,
-        "--profile",
-        PROFILE,
-    ]))?;
-    let wasm = util::target_dir()
-        .join(WASM_TARGET)
-        .join(PROFILE)
-        .join(format!("{PACKAGE}.wasm"));
-    let input = std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
+    // Both wasm builds first (a feature switch relinks the crate), each copied aside.
+    let mut inputs = Vec::new();
+    for (name, features) in BUNDLES {
+        let mut args = vec!["build", "-p", PACKAGE, "--target", WASM_TARGET, "--profile", PROFILE];
+        args.extend_from_slice(features);
+        run(cargo(args))?;
+        let built = util::target_dir()
+            .join(WASM_TARGET)
+            .join(PROFILE)
+            .join(format!("{PACKAGE}.wasm"));
+        let kept = built.with_file_name(format!("{name}.wasm"));
+        std::fs::copy(&built, &kept).with_context(|| format!("copying {}", built.display()))?;
+        inputs.push((name, kept));
+    }
 
-    let hash = short_hash(&(bindgen_version.as_str(), &input[..]));
-    let stem = format!("{PACKAGE}-{hash}");
     let dist = util::dist_dir();
     if dist.exists() {
         std::fs::remove_dir_all(&dist).with_context(|| format!("clearing {}", dist.display()))?;
     }
     std::fs::create_dir_all(&dist)?;
 
-    println!("$ wasm-bindgen {bindgen_version} --target web → dist/{stem}.js");
-    wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
-        .out_name(&stem)
-        .web(true)?
-        .typescript(false)
-        .remove_name_section(true)
-        .remove_producers_section(true)
-        .generate(&dist)
-        .context("wasm-bindgen")?;
+    let mut bundles = Vec::new();
+    for (name, wasm) in &inputs {
+        let input = std::fs::read(wasm).with_context(|| format!("reading {}", wasm.display()))?;
+        let hash = short_hash(&(bindgen_version.as_str(), &input[..]));
+        let stem = format!("{name}-{hash}");
+        println!("$ wasm-bindgen {bindgen_version} --target web → dist/{stem}.js");
+        wasm_bindgen_cli_support::Bindgen::new()
+            .input_path(wasm)
+            .out_name(&stem)
+            .web(true)?
+            .typescript(false)
+            .remove_name_section(true)
+            .remove_producers_section(true)
+            .generate(&dist)
+            .context("wasm-bindgen")?;
+        bundles.push(html::Bundle {
+            glue: format!("/{stem}.js"),
+            wasm: format!("/{stem}_bg.wasm"),
+        });
+    }
 
-    // The boot module is named after its content, which names the glue and the wasm.
-    let (glue, wasm) = (format!("/{stem}.js"), format!("/{stem}_bg.wasm"));
-    let boot_code = html::boot_js(&glue, &wasm);
+    // The boot module is named after its content, which names both clients' glue and wasm.
+    let [participant, full] = <[html::Bundle; 2]>::try_from(bundles).expect("two bundles");
+    let boot_code = html::boot_js(&participant, &full);
     let boot = format!("/boot-{}.js", short_hash(boot_code.as_str()));
     std::fs::write(dist.join(&boot[1..]), boot_code)?;
-    let assets = html::Assets {
-        boot: &boot,
-        glue: &glue,
-        wasm: &wasm,
-    };
 
     let frontend = root.join("frontend");
     let statics = copy_static(&frontend.join("static"), &dist)?;
@@ -84,7 +97,7 @@ pub fn build() -> Result<PathBuf> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => html::DEFAULT_TEMPLATE.to_string(),
         Err(e) => return Err(e).context(format!("reading {}", template_path.display())),
     };
-    let page = html::render(&template, &assets, &statics);
+    let page = html::render(&template, &boot, &statics);
     let inline = html::inline_scripts(&page);
     if inline > 0 {
         println!(

@@ -3,7 +3,8 @@
 //! The template is `frontend/index.html` (or [`DEFAULT_TEMPLATE`]). xtask adds the tags that load
 //! the client: at the marker `<!-- koersbord:boot -->` if the template has one, otherwise just
 //! before `</head>`. The client starts from an external module (`/boot-HASH.js`): the
-//! Content-Security-Policy forbids inline scripts. References to files copied from
+//! Content-Security-Policy forbids inline scripts. One page for both clients: the boot module
+//! chooses by the address, so the page names neither client's files. References to files copied from
 //! `frontend/static/` (`href="/style.css"`) get `?v=HASH` so a new version is never hidden by a
 //! cache.
 
@@ -23,37 +24,40 @@ pub const DEFAULT_TEMPLATE: &str = r#"<!doctype html>
 "#;
 
 /// The files of one client build, as absolute URL paths.
-pub struct Assets<'a> {
-    /// The module that starts the client (`/boot-HASH.js`).
-    pub boot: &'a str,
+#[derive(Debug)]
+pub struct Bundle {
     /// The wasm-bindgen JS glue (`/koersbord-frontend-HASH.js`).
-    pub glue: &'a str,
+    pub glue: String,
     /// The wasm (`/koersbord-frontend-HASH_bg.wasm`).
-    pub wasm: &'a str,
+    pub wasm: String,
 }
 
-/// The loading tags: preload the glue and the wasm in parallel with the boot module.
-pub fn boot_tags(assets: &Assets) -> String {
+/// Where a participant's link starts (`koersbord_shared::protocol::JOIN_PATH`; the e2e budget
+/// test checks that a join link loads the participant's client).
+pub const JOIN_PATH: &str = "/j/";
+
+/// The loading tag: the boot module (which fetches the wasm and imports the glue at once).
+pub fn boot_tags(boot: &str) -> String {
+    format!("<script type=\"module\" src=\"{boot}\"></script>\n")
+}
+
+/// The boot module: on a join link the participant's client, on every other page the full one.
+/// It starts fetching the wasm before the glue has arrived (the glue awaits the response it is
+/// handed; the glue `wasm-bindgen-cli-support` writes has no default path).
+pub fn boot_js(participant: &Bundle, full: &Bundle) -> String {
     format!(
-        "<link rel=\"modulepreload\" href=\"{glue}\">\n\
-         <link rel=\"preload\" href=\"{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n\
-         <script type=\"module\" src=\"{boot}\"></script>\n",
-        glue = assets.glue,
-        wasm = assets.wasm,
-        boot = assets.boot,
+        "const [glue, wasm] = location.pathname.startsWith('{JOIN_PATH}')\n  \
+         ? ['{}', '{}']\n  : ['{}', '{}'];\n\
+         const module_or_path = fetch(wasm);\n\
+         import(glue).then(({{ default: init }}) => init({{ module_or_path }}));\n",
+        participant.glue, participant.wasm, full.glue, full.wasm
     )
-}
-
-/// The boot module: imports the glue and starts the client with the wasm at `wasm` (the glue
-/// that `wasm-bindgen-cli-support` writes has no default path).
-pub fn boot_js(glue: &str, wasm: &str) -> String {
-    format!("import init from '{glue}';\ninit({{ module_or_path: '{wasm}' }});\n")
 }
 
 /// The page: the template with the loading tags in place and versioned static references.
 /// `statics` are (URL path, content hash) of every file copied from `frontend/static/`.
-pub fn render(template: &str, assets: &Assets, statics: &[(String, String)]) -> String {
-    let tags = boot_tags(assets);
+pub fn render(template: &str, boot: &str, statics: &[(String, String)]) -> String {
+    let tags = boot_tags(boot);
     let mut page = if template.contains(BOOT_MARKER) {
         template.replacen(BOOT_MARKER, tags.trim_end(), 1)
     } else if let Some(at) = find_ignore_case(template, "</head>") {
@@ -95,41 +99,44 @@ fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
 mod tests {
     use super::*;
 
-    const ASSETS: Assets = Assets {
-        boot: "/boot-abc.js",
-        glue: "/koersbord-frontend-abc.js",
-        wasm: "/koersbord-frontend-abc_bg.wasm",
-    };
+    const BOOT: &str = "/boot-abc.js";
+
+    fn bundle(name: &str) -> Bundle {
+        Bundle {
+            glue: format!("/{name}-abc.js"),
+            wasm: format!("/{name}-abc_bg.wasm"),
+        }
+    }
 
     #[test]
     fn tags_go_before_the_end_of_head() {
-        let page = render(DEFAULT_TEMPLATE, &ASSETS, &[]);
+        let page = render(DEFAULT_TEMPLATE, BOOT, &[]);
         let script = page.find(r#"<script type="module" src="/boot-abc.js"></script>"#);
         let head_end = page.find("</head>");
         assert!(script.is_some() && head_end.is_some(), "{page}");
         assert!(script < head_end, "{page}");
-        assert!(page.contains(r#"<link rel="modulepreload" href="/koersbord-frontend-abc.js">"#));
-        assert!(page.contains(r#"href="/koersbord-frontend-abc_bg.wasm" as="fetch""#));
+        // One page for both clients: it names neither's files.
+        assert!(!page.contains("koersbord-frontend"), "{page}");
         assert_eq!(inline_scripts(&page), 0);
     }
 
     #[test]
     fn the_marker_places_the_tags() {
         let template = "<HTML><HEAD><!-- koersbord:boot --><title>x</title></HEAD></HTML>";
-        let page = render(template, &ASSETS, &[]);
+        let page = render(template, BOOT, &[]);
         assert!(!page.contains(BOOT_MARKER));
         assert!(page.find("/boot-abc.js").unwrap() < page.find("<title>").unwrap());
     }
 
     #[test]
     fn upper_case_head_is_found() {
-        let page = render("<HTML><HEAD></HEAD><BODY></BODY></HTML>", &ASSETS, &[]);
+        let page = render("<HTML><HEAD></HEAD><BODY></BODY></HTML>", BOOT, &[]);
         assert!(page.find("/boot-abc.js").unwrap() < page.find("</HEAD>").unwrap());
     }
 
     #[test]
     fn a_fragment_without_head_still_loads() {
-        let page = render("<p>hallo</p>", &ASSETS, &[]);
+        let page = render("<p>hallo</p>", BOOT, &[]);
         assert!(page.starts_with("<p>hallo</p>"));
         assert!(page.contains("/boot-abc.js"));
     }
@@ -141,18 +148,22 @@ mod tests {
             ("/style.css".to_string(), "111".to_string()),
             ("/img/icon.svg".to_string(), "222".to_string()),
         ];
-        let page = render(template, &ASSETS, &statics);
+        let page = render(template, BOOT, &statics);
         assert!(page.contains(r#"href="/style.css?v=111""#), "{page}");
         assert!(page.contains(r#"href='/img/icon.svg?v=222'"#), "{page}");
         assert!(page.contains(r#"href="/style.css.map""#), "{page}");
     }
 
     #[test]
-    fn boot_module_imports_the_glue() {
+    fn boot_module_chooses_the_client_by_the_address() {
+        let code = boot_js(&bundle("koersbord-participant"), &bundle("koersbord-frontend"));
         assert_eq!(
-            boot_js(ASSETS.glue, ASSETS.wasm),
-            "import init from '/koersbord-frontend-abc.js';\n\
-             init({ module_or_path: '/koersbord-frontend-abc_bg.wasm' });\n"
+            code,
+            "const [glue, wasm] = location.pathname.startsWith('/j/')\n  \
+             ? ['/koersbord-participant-abc.js', '/koersbord-participant-abc_bg.wasm']\n  \
+             : ['/koersbord-frontend-abc.js', '/koersbord-frontend-abc_bg.wasm'];\n\
+             const module_or_path = fetch(wasm);\n\
+             import(glue).then(({ default: init }) => init({ module_or_path }));\n"
         );
     }
 

@@ -2,9 +2,12 @@
 //! Terugblik and the route read (the HTTP calls are in `session_api`). Plain functions, like
 //! `session_actions`: the client's size budget is tight.
 
+#[cfg(feature = "full")]
 use super::session_actions::lead_created;
 use crate::i18n::{T, use_i18n};
-use crate::session_api::{create_follow_up, series};
+#[cfg(feature = "full")]
+use crate::session_api::create_follow_up;
+use crate::session_api::series;
 use koersbord_shared::sessions::Series;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,6 +21,7 @@ pub fn series_signal(room: String, key: String) -> RwSignal<Option<Series>> {
 }
 
 /// The button, with what it does in words; this browser then leads the follow-up.
+#[cfg(feature = "full")]
 pub fn make_follow_up(room: String, facilitator_key: String, title: String) -> impl IntoView {
     let i18n = use_i18n();
     let busy = RwSignal::new(false);

@@ -7,7 +7,7 @@ use crate::i18n::{T, long_date, use_i18n};
 use crate::live::{Live, use_live};
 use crate::my_sessions;
 use crate::ui::{QrCode, absolute};
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::{join_link, room_link};
 use koersbord_shared::room::{Command, Planned};
 use leptos::prelude::*;
 
@@ -48,7 +48,7 @@ fn invitation() -> impl IntoView {
     let invite = move || live.invite.get();
     let join = Signal::derive(move || {
         invite()
-            .map(|i| absolute(&room_link(&live.room.get_value(), &i.join_key)))
+            .map(|i| absolute(&join_link(&live.room.get_value(), &i.join_key)))
             .unwrap_or_default()
     });
     view! {
@@ -115,7 +115,7 @@ fn secret_links() -> impl IntoView {
     let join = move || {
         live.invite.get().map(|i| {
             (
-                absolute(&room_link(&live.room.get_value(), &i.join_key)),
+                absolute(&join_link(&live.room.get_value(), &i.join_key)),
                 i.join_code,
             )
         })

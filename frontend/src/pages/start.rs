@@ -7,7 +7,7 @@ use crate::ui::{CopyButton, LanguageSwitch, QrCode, absolute, go_to};
 use gloo_net::http::Request;
 use koersbord_shared::limits;
 use koersbord_shared::protocol::{
-    CreateSession, JoinCodeFound, JoinCodeLookup, SessionCreated, room_link,
+    CreateSession, JoinCodeFound, JoinCodeLookup, SessionCreated, join_link, room_link,
 };
 use koersbord_shared::room::{Rejection, TextField};
 use leptos::prelude::*;
@@ -50,7 +50,7 @@ fn CodeEntry() -> impl IntoView {
         let typed = code.get();
         spawn_local(async move {
             match lookup_code(typed).await {
-                Ok(found) => go_to(&room_link(&found.room, &found.join_key)),
+                Ok(found) => go_to(&join_link(&found.room, &found.join_key)),
                 Err(key) => error.set(Some(key)),
             }
         });
@@ -179,7 +179,7 @@ pub(crate) async fn create_session(
 fn Created(session: SessionCreated) -> impl IntoView {
     let i18n = use_i18n();
     let facilitator = absolute(&room_link(&session.room, &session.facilitator_key));
-    let join = absolute(&room_link(&session.room, &session.join_key));
+    let join = absolute(&join_link(&session.room, &session.join_key));
     let screen = absolute(&room_link(&session.room, &session.screen_key));
     let open = {
         let link = facilitator.clone();

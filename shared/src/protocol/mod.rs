@@ -301,6 +301,16 @@ pub fn room_link(room: &str, key: &str) -> String {
     format!("/r/{room}#k={key}")
 }
 
+/// The participants' link (what the QR code, the join code and the invitation lead to):
+/// `/j/{room}#k={key}`. The same room page as [`room_link`]; the path lets the page load the
+/// participant's smaller client before anything is known about the key (docs/ARCHITECTURE.md).
+pub fn join_link(room: &str, key: &str) -> String {
+    format!("{JOIN_PATH}{room}#k={key}")
+}
+
+/// Where a participant's link starts; the boot script loads the participant's client for it.
+pub const JOIN_PATH: &str = "/j/";
+
 /// The WebSocket path for `room`: the room in the address lets a proxy keep a room on one server.
 pub fn ws_path(room: &str) -> String {
     format!("/ws?room={room}")

@@ -1,18 +1,26 @@
 //! A live session: the same page for facilitator, participants and the shared screen; what it shows
-//! follows the role the server gave this browser's link.
+//! follows the role the server gave this browser's link. The participant's client (without
+//! feature `full`) carries a participant's views only: another role's key, or the harvest, loads
+//! the full client (`route::to_full_client`).
 
 mod actions;
 mod announce;
 mod comparison;
+#[cfg(feature = "full")]
 mod facilitator;
+#[cfg_attr(not(feature = "full"), path = "harvest_link.rs")]
 mod harvest;
 mod insights;
 mod need;
 mod people;
+#[cfg(feature = "full")]
 mod rail;
 mod review;
+#[cfg(feature = "full")]
 mod route;
+#[cfg(feature = "full")]
 mod screen;
+#[cfg(feature = "full")]
 mod spotlight;
 mod steps;
 mod timer;
@@ -78,14 +86,23 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
             return view! { <main class="page narrow"><p class="muted" data-testid="connecting">{i18n.t(T::Connecting)}</p></main> }
                 .into_any();
         };
+        // Only a participant's key belongs on a join link; any other is served by the full client.
+        #[cfg(not(feature = "full"))]
+        if role != Role::Participant {
+            crate::route::to_full_client(&live.room.get_value(), "", true);
+            return view! { <main class="page narrow"><p class="muted" data-testid="connecting">{i18n.t(T::Connecting)}</p></main> }
+                .into_any();
+        }
         if role == Role::Participant && live.you.get().is_none() {
             return view! { <main class="page narrow"><people::JoinForm/></main> }.into_any();
         }
+        #[cfg(feature = "full")]
         if role == Role::Facilitator
             && let Some(flag) = crate::pages::invitation::asked_for()
         {
             return crate::pages::invitation::page(flag);
         }
+        #[cfg(feature = "full")]
         if role == Role::Screen {
             return view! {
                 <div class="room-body"><main class="stage"><screen::ScreenStage/></main></div>
@@ -97,7 +114,7 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
                 // The live region: what a screen reader would otherwise miss (the projector, with
                 // no one listening, has none). Inside the stage, so the rail beside it stays put.
                 <main class="stage" id="stage" tabindex="-1"><Stage/><footer class="room-footer"><announce::Announcer/>{crate::ui::footer()}</footer></main>
-                {(role == Role::Facilitator).then(|| view! { <facilitator::FacilitatorPanel/> })}
+                {facilitator_panel(role)}
                 {(role == Role::Participant).then(|| view! { <aside class="side-panel"><people::PeopleList/></aside> })}
             </div>
         }
@@ -120,6 +137,14 @@ pub fn RoomPage(room: String, key: String) -> impl IntoView {
         </div>
     }
 }
+
+#[cfg(feature = "full")]
+fn facilitator_panel(role: Role) -> impl IntoView {
+    (role == Role::Facilitator).then(|| view! { <facilitator::FacilitatorPanel/> })
+}
+
+#[cfg(not(feature = "full"))]
+fn facilitator_panel(_: Role) -> impl IntoView {}
 
 /// What the current step shows on every screen.
 #[component]

@@ -3,9 +3,11 @@
 
 use crate::i18n::{T, phase_about, phase_name, use_i18n};
 use crate::live::use_live;
+#[cfg(feature = "full")]
 use crate::ui::{QrCode, absolute};
 use koersbord_shared::Phase;
-use koersbord_shared::protocol::room_link;
+#[cfg(feature = "full")]
+use koersbord_shared::protocol::join_link;
 use leptos::prelude::*;
 
 /// The step's name and what it is about, for everyone.
@@ -24,20 +26,27 @@ pub fn StepIntro(phase: Phase) -> impl IntoView {
 /// Before the start: how to get in, large enough to read from the back of the room.
 #[component]
 pub fn Lobby() -> impl IntoView {
+    // The invitation is sent to the facilitator and the screen, never to a participant.
+    #[cfg(feature = "full")]
     let live = use_live();
+    #[cfg(feature = "full")]
+    let invite = move || live.invite.get().map(|invite| view! { <Invite room=live.room.get_value() join_key=invite.join_key join_code=invite.join_code/> });
+    #[cfg(not(feature = "full"))]
+    let invite = ();
     view! {
         <StepIntro phase=Phase::Lobby/>
         <div class="lobby">
-            {move || live.invite.get().map(|invite| view! { <Invite room=live.room.get_value() join_key=invite.join_key join_code=invite.join_code/> })}
+            {invite}
             <AmbitionCircles/>
         </div>
     }
 }
 
+#[cfg(feature = "full")]
 #[component]
 pub fn Invite(room: String, join_key: String, join_code: String) -> impl IntoView {
     let i18n = use_i18n();
-    let link = absolute(&room_link(&room, &join_key));
+    let link = absolute(&join_link(&room, &join_key));
     let site = absolute("");
     view! {
         <section class="invite card" data-testid="invite">
