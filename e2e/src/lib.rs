@@ -11,7 +11,7 @@
 //!     run("participant_sees_the_ambition", |h| async move {
 //!         let session = h.create_session("Sessie", "Samen sterker", ["Doel 1", "Doel 2"]).await?;
 //!         let phone = h.browser("phone", Viewport::PHONE).await?;
-//!         phone.goto(&koersbord_shared::protocol::room_link(&session.room, &session.join_key)).await?;
+//!         phone.goto(&koersbord_shared::protocol::join_link(&session.room, &session.join_key)).await?;
 //!         phone.wait_for_text("[data-testid=ambition]", "Samen sterker").await?;
 //!         Ok(())
 //!     })

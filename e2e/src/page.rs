@@ -297,15 +297,18 @@ pub async fn link_path(browser: &Browser, base: &str, testid: &str) -> Result<St
         .strip_prefix(base)
         .with_context(|| format!("{testid} is not on this server: {url}"))?;
     anyhow::ensure!(
-        path.starts_with("/r/") && path.contains("#k="),
+        (path.starts_with("/r/") || path.starts_with("/j/")) && path.contains("#k="),
         "{testid}: {url}"
     );
     Ok(path.to_string())
 }
 
-/// `/r/{room}#k={key}` → (room, key).
+/// `/r/{room}#k={key}` (or a join link, `/j/…`) → (room, key).
 pub fn room_and_key(path: &str) -> Result<(String, String)> {
-    let rest = path.strip_prefix("/r/").context("not a room link")?;
+    let rest = path
+        .strip_prefix("/r/")
+        .or_else(|| path.strip_prefix("/j/"))
+        .context("not a room link")?;
     let (room, key) = rest.split_once("#k=").context("no key in the link")?;
     Ok((room.to_string(), key.to_string()))
 }

@@ -11,7 +11,7 @@ use koersbord_e2e::page::{join, tid, wait_attr, wait_phase};
 use koersbord_e2e::remote::send_commands;
 use koersbord_e2e::{Browser, DragOptions, Viewport, run};
 use koersbord_shared::Phase;
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::join_link;
 use koersbord_shared::room::Command;
 use serde::Deserialize;
 use serde_json::json;
@@ -133,7 +133,7 @@ fn drag_latency_from_browser_to_browser() -> Result<()> {
         let session = h
             .create_session("Latentie", "Samen sterker", ["Doel 1", "Doel 2"])
             .await?;
-        let join_link = room_link(&session.room, &session.join_key);
+        let join_link = join_link(&session.room, &session.join_key);
         let a = h.browser("participant-a", Viewport::DESKTOP).await?;
         let b = h.browser("participant-b", Viewport::DESKTOP).await?;
         let anna = join(&a, &join_link, "Anna", "network").await?;

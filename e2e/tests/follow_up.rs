@@ -249,7 +249,7 @@ fn a_follow_up_reviews_the_actions_and_shows_what_moved() -> Result<()> {
                 .await?;
             wait_attr(&screen, &tid("room"), "data-role", "screen").await?;
             let anna = h.browser("anna-phone", Viewport::PHONE).await?;
-            let join_link = koersbord_shared::protocol::room_link(&room, &found.join_key);
+            let join_link = koersbord_shared::protocol::join_link(&room, &found.join_key);
             let anna_id = join(&anna, &join_link, "anna", "network").await?;
             let bram =
                 Remote::join(&screen, &room, &found.join_key, "Bram", Side::Management).await?;

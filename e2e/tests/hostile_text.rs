@@ -12,7 +12,7 @@ use koersbord_e2e::page::{
     advance, click, join_here, select_value, tid, type_into, wait_attr, wait_text_content,
 };
 use koersbord_e2e::{Browser, Viewport, run};
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::join_link;
 use serde_json::{Value, json};
 
 const CARD: &str = "<img src=x onerror=alert(1)>";
@@ -37,6 +37,8 @@ const GUARD: &str = r#"
     const suspicious = (el) => ['IMG', 'SCRIPT', 'B'].includes(el.tagName)
         || el.hasAttribute('onerror') || el.hasAttribute('onload');
     new MutationObserver((records) => {
+        // Installed in a new document too: what its parser reads from the served page is not ours.
+        if (document.readyState === 'loading') return;
         for (const r of records) {
             for (const n of r.addedNodes) {
                 if (n.nodeType !== 1) continue;
@@ -183,12 +185,19 @@ fn user_text_is_only_text_on_every_screen() -> Result<()> {
         wait_attr(&screen, &tid("room"), "data-role", "screen").await?;
         let participant = h.browser("participant", Viewport::DESKTOP).await?;
         participant
-            .goto(&room_link(&session.room, &session.join_key))
+            .goto(&join_link(&session.room, &session.join_key))
             .await?;
         participant.wait_for(&tid("join-form")).await?;
         let everyone = [&facilitator, &screen, &participant];
         for browser in everyone {
             ensure!(browser.js(GUARD).await? == json!(true));
+            // And in every page it loads next: the participant's harvest is the full client's page.
+            browser
+                .cdp(
+                    "Page.addScriptToEvaluateOnNewDocument",
+                    json!({ "source": format!("(() => {{ {GUARD} }})();") }),
+                )
+                .await?;
         }
 
         // A participant named in markup.

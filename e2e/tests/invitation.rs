@@ -6,7 +6,7 @@ use anyhow::{Context, Result, ensure};
 use koersbord_e2e::fantoccini::wd::PrintConfiguration;
 use koersbord_e2e::page::{click, set_value, tid};
 use koersbord_e2e::{Viewport, run};
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::{join_link, room_link};
 
 /// The SVG path the client draws for `data` (`ui::qr_path`), from the same encoder.
 fn qr_path(data: &str) -> Result<String> {
@@ -61,7 +61,7 @@ fn the_invitation_prints_with_its_date_code_and_a_qr_of_the_join_link() -> Resul
         f.screenshot("invitation-1366x768").await?;
         koersbord_e2e::axe::check(&f, "the invitation").await?;
 
-        let join = h.url(&room_link(&s.room, &s.join_key));
+        let join = h.url(&join_link(&s.room, &s.join_key));
         let drawn = f
             .find_css("[data-testid=invitation] svg.qr path")
             .await?

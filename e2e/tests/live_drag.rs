@@ -4,7 +4,7 @@
 use anyhow::{Context, Result, ensure};
 use koersbord_e2e::page::{advance, attr, join, tid, wait_attr};
 use koersbord_e2e::{Browser, DragOptions, TIMEOUT, Viewport, drag_to_with, run, wait_some};
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::{join_link, room_link};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -148,7 +148,7 @@ fn a_mouse_drag_moves_live_on_another_browser() -> Result<()> {
             let session = h
                 .create_session("Live slepen", "Samen sterker", ["Doel 1", "Doel 2"])
                 .await?;
-            let join_link = room_link(&session.room, &session.join_key);
+            let join_link = join_link(&session.room, &session.join_key);
 
             let facilitator = h.browser("facilitator", Viewport::DESKTOP).await?;
             let a = h.browser("participant-a", Viewport::DESKTOP).await?;

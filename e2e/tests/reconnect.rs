@@ -9,7 +9,7 @@ use koersbord_e2e::dots::{drag_drive, key_drive};
 use koersbord_e2e::page::{advance, join, own_id, tid, wait_attr, wait_reconnected};
 use koersbord_e2e::remote::Remote;
 use koersbord_e2e::{Browser, DragOptions, Locator, TIMEOUT, Viewport, run};
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::join_link;
 use koersbord_shared::room::Command;
 use koersbord_shared::{Drive, Side, Zone};
 use serde_json::{Value, json};
@@ -59,7 +59,7 @@ fn every_page_recovers_from_a_server_crash_without_a_reload() -> Result<()> {
             let session = h
                 .create_session("Herstel", "Niets gaat verloren", ["Doel 1", "Doel 2"])
                 .await?;
-            let join_link = room_link(&session.room, &session.join_key);
+            let join_link = join_link(&session.room, &session.join_key);
             let (facilitator, screen) = h.facilitator_and_screen(&session).await?;
             let anna = h.browser("anna", Viewport::DESKTOP).await?;
             let bram = h.browser("bram", Viewport::DESKTOP).await?;

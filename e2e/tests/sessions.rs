@@ -6,7 +6,7 @@ use koersbord_e2e::page::{
     click, create_on_start_page, join, link_path, room_and_key, tid, wait_phase,
 };
 use koersbord_e2e::{Browser, Viewport, run, wait_until};
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::{join_link, room_link};
 
 const LAPTOP: Viewport = Viewport {
     width: 1366,
@@ -146,7 +146,7 @@ fn a_session_deleted_with_everyone_connected_is_gone_on_every_screen() -> Result
             .await?;
         let (f, screen) = h.facilitator_and_screen(&s).await?;
         let phone = h.browser("phone", Viewport::PHONE).await?;
-        join(&phone, &room_link(&s.room, &s.join_key), "Anna", "network").await?;
+        join(&phone, &join_link(&s.room, &s.join_key), "Anna", "network").await?;
         f.wait_for_text("li.person", "Anna").await?;
         click(&f, &tid("open-harvest")).await?;
         f.wait_for_text(&tid("kept-until"), "bewaard tot").await?;
@@ -160,7 +160,7 @@ fn a_session_deleted_with_everyone_connected_is_gone_on_every_screen() -> Result
         }
         phone.screenshot("deleted-390x844").await?;
         // The links answer the same later, and the code finds nothing.
-        phone.goto(&room_link(&s.room, &s.join_key)).await?;
+        phone.goto(&join_link(&s.room, &s.join_key)).await?;
         phone.wait_for_text(&tid("fatal"), "bestaat niet").await?;
         let code = koersbord_e2e::http::post_json(
             &h.url("/api/join-code"),
@@ -244,7 +244,7 @@ fn after_the_close_a_participant_takes_out_their_name_and_everyone_sees_it_go() 
         let phone = h.browser("phone", Viewport::PHONE).await?;
         join(
             &phone,
-            &room_link(&s.room, &s.join_key),
+            &join_link(&s.room, &s.join_key),
             "Annemarie",
             "network",
         )

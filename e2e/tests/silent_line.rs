@@ -9,7 +9,7 @@ use koersbord_e2e::dots::key_drive;
 use koersbord_e2e::page::{advance, attr, click, join, tid, wait_attr, wait_reconnected};
 use koersbord_e2e::relay::Relay;
 use koersbord_e2e::{Browser, Locator, Viewport, run, wait_for};
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::{join_link, room_link};
 use std::time::{Duration, Instant};
 
 const ANNA: u32 = 1;
@@ -58,7 +58,7 @@ fn a_silent_line_is_noticed_within_seconds_and_nothing_is_lost() -> Result<()> {
             let anna = h
                 .browser_at("anna-phone", &lift.base(), Viewport::PHONE)
                 .await?;
-            let join_link = room_link(&session.room, &session.join_key);
+            let join_link = join_link(&session.room, &session.join_key);
             ensure!(join(&anna, &join_link, "Anna", "network").await? == ANNA);
             advance(
                 &facilitator,
@@ -160,7 +160,7 @@ fn a_refused_dot_goes_back_and_the_page_says_so() -> Result<()> {
                 .await?;
             let anna = h.browser("anna-laptop", LAPTOP).await?;
             anna.set_offline(false).await?;
-            let join_link = room_link(&session.room, &session.join_key);
+            let join_link = join_link(&session.room, &session.join_key);
             ensure!(join(&anna, &join_link, "Anna", "network").await? == ANNA);
             advance(
                 &facilitator,

@@ -117,7 +117,8 @@ mod tests {
         );
         assert_eq!(
             Route::parse(
-                &koersbord_shared::protocol::join_link("abc123", "deadbeef").replace("#k=deadbeef", ""),
+                &koersbord_shared::protocol::join_link("abc123", "deadbeef")
+                    .replace("#k=deadbeef", ""),
                 "#k=deadbeef"
             ),
             Route::Room {

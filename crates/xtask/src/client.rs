@@ -44,14 +44,22 @@ pub fn build() -> Result<PathBuf> {
     // Both wasm builds first (a feature switch relinks the crate), each copied aside.
     let mut inputs = Vec::new();
     for (name, features) in BUNDLES {
-        let mut args = vec!["build", "-p", PACKAGE, "--target", WASM_TARGET, "--profile", PROFILE];
+        let mut args = vec![
+            "build",
+            "-p",
+            PACKAGE,
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            PROFILE,
+        ];
         args.extend_from_slice(features);
         run(cargo(args))?;
         let built = util::target_dir()
             .join(WASM_TARGET)
             .join(PROFILE)
             .join(format!("{PACKAGE}.wasm"));
-        let kept = built.with_file_name(format!("{name}.wasm"));
+        let kept = built.with_file_name(format!("{name}-bundle.wasm"));
         std::fs::copy(&built, &kept).with_context(|| format!("copying {}", built.display()))?;
         inputs.push((name, kept));
     }

@@ -156,7 +156,10 @@ mod tests {
 
     #[test]
     fn boot_module_chooses_the_client_by_the_address() {
-        let code = boot_js(&bundle("koersbord-participant"), &bundle("koersbord-frontend"));
+        let code = boot_js(
+            &bundle("koersbord-participant"),
+            &bundle("koersbord-frontend"),
+        );
         assert_eq!(
             code,
             "const [glue, wasm] = location.pathname.startsWith('/j/')\n  \

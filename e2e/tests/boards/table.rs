@@ -3,7 +3,7 @@
 use anyhow::{Result, ensure};
 use koersbord_e2e::page::{advance, join};
 use koersbord_e2e::{Browser, DragOptions, Harness, TIMEOUT, Viewport, wait_value};
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::join_link;
 use std::fmt::Debug;
 use std::future::Future;
 
@@ -59,7 +59,7 @@ impl Table {
         let session = h
             .create_session(title, "Samen sterker", ["Doel 1", "Doel 2"])
             .await?;
-        let join_link = room_link(&session.room, &session.join_key);
+        let join_link = join_link(&session.room, &session.join_key);
         let (facilitator, screen) = h.facilitator_and_screen(&session).await?;
         let pien = h.browser("pien-phone", Viewport::PHONE).await?;
         let kees = h.browser("kees-keyboard", Viewport::DESKTOP).await?;

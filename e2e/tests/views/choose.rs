@@ -13,7 +13,7 @@ use koersbord_e2e::page::{
 use koersbord_e2e::pointer::drag_to;
 use koersbord_e2e::remote::{Remote, send_commands};
 use koersbord_e2e::{Browser, Harness, PointerKind, Viewport, wait_until};
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::{join_link, room_link};
 use koersbord_shared::room::Command;
 use koersbord_shared::{Drive, Phase, Pillar, Side, Strength, Zone};
 use std::time::Duration;
@@ -158,7 +158,7 @@ pub async fn the_list_view_says_what_the_board_shows(h: Harness) -> Result<()> {
     let laptop = h.browser("facilitator", LAPTOP).await?;
     laptop.goto(&room_link(&s.room, &s.facilitator_key)).await?;
     let anna = h.browser("anna-phone", Viewport::PHONE).await?;
-    join(&anna, &room_link(&s.room, &s.join_key), "Anna", "network").await?;
+    join(&anna, &join_link(&s.room, &s.join_key), "Anna", "network").await?;
     let steps: Vec<Command> = [Phase::Ambition, Phase::Drives]
         .into_iter()
         .map(|phase| Command::GoToPhase { phase })

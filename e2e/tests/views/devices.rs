@@ -7,7 +7,7 @@ use anyhow::{Result, ensure};
 use koersbord_e2e::page::{click, join, tid, type_into, wait_attr, wait_count, wait_phase};
 use koersbord_e2e::remote::{Remote, send_commands};
 use koersbord_e2e::{Browser, Harness, Viewport};
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::{join_link, room_link};
 use koersbord_shared::room::{ActionDraft, Command, Need};
 use koersbord_shared::{Drive, ParticipantId, Pillar, Side, Zone};
 
@@ -54,7 +54,7 @@ pub async fn walk(
     laptop.goto(&room_link(&s.room, &s.facilitator_key)).await?;
     let label = format!("phone-{}", phone_size.width);
     let phone = h.browser(&label, phone_size).await?;
-    let anna = join(&phone, &room_link(&s.room, &s.join_key), "Anna", "network").await?;
+    let anna = join(&phone, &join_link(&s.room, &s.join_key), "Anna", "network").await?;
     if english {
         for page in [&phone, &laptop] {
             click(page, &tid("lang-switch")).await?;

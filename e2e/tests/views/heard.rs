@@ -8,7 +8,7 @@ use koersbord_e2e::fantoccini::key::Key;
 use koersbord_e2e::page::{click, focus, focused, join, press, tid, wait_phase};
 use koersbord_e2e::remote::{Remote, send_commands};
 use koersbord_e2e::{Browser, Harness, Viewport, wait_until};
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::join_link;
 use koersbord_shared::room::Command;
 use koersbord_shared::{Board, Drive, Phase, Side, Zone};
 use std::time::Duration;
@@ -40,7 +40,7 @@ pub async fn announcements_and_focus(h: Harness) -> Result<()> {
         .create_session("Horen", "Samen sterker", ["Doel 1", "Doel 2"])
         .await?;
     let anna = h.browser("anna", Viewport::DESKTOP).await?;
-    join(&anna, &room_link(&s.room, &s.join_key), "Anna", "network").await?;
+    join(&anna, &join_link(&s.room, &s.join_key), "Anna", "network").await?;
     let bram = Remote::join(&anna, &s.room, &s.join_key, "Bram", Side::Management).await?;
     let lead = |commands: Vec<Command>| {
         let anna = &anna;

@@ -62,7 +62,7 @@ struct TwoPlacing {
 
 async fn two_placing_drives(h: &koersbord_e2e::Harness, title: &str) -> Result<TwoPlacing> {
     use koersbord_e2e::page::{join, wait_phase};
-    use koersbord_shared::protocol::room_link;
+    use koersbord_shared::protocol::{join_link, room_link};
     let s = h
         .create_session(title, "Samen sterker", ["Doel 1", "Doel 2"])
         .await?;
@@ -70,7 +70,7 @@ async fn two_placing_drives(h: &koersbord_e2e::Harness, title: &str) -> Result<T
     laptop.goto(&room_link(&s.room, &s.facilitator_key)).await?;
     let anna = h.browser("anna-phone", Viewport::PHONE).await?;
     let bram = h.browser("bram-laptop", Viewport::DESKTOP).await?;
-    let link = room_link(&s.room, &s.join_key);
+    let link = join_link(&s.room, &s.join_key);
     let anna_id = join(&anna, &link, "Anna", "network").await?;
     let bram_id = join(&bram, &link, "Bram", "management").await?;
     let steps: Vec<koersbord_shared::room::Command> = [

@@ -10,7 +10,7 @@ use koersbord_e2e::pointer::perform;
 use koersbord_e2e::remote::send_commands;
 use koersbord_e2e::{Browser, Harness, Locator, PointerKind, Viewport};
 use koersbord_shared::Phase;
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::{join_link, room_link};
 use koersbord_shared::room::Command;
 
 /// A finger down and up at `fraction` of the element's width, on its middle line.
@@ -52,7 +52,7 @@ pub async fn pillar_sliders_by_touch(h: Harness, phone: Viewport) -> Result<()> 
     let laptop = h.browser("facilitator", Viewport::DESKTOP).await?;
     laptop.goto(&room_link(&s.room, &s.facilitator_key)).await?;
     let anna = h.browser(&format!("phone-{}", phone.width), phone).await?;
-    let me = join(&anna, &room_link(&s.room, &s.join_key), "Anna", "network").await?;
+    let me = join(&anna, &join_link(&s.room, &s.join_key), "Anna", "network").await?;
     let steps: Vec<Command> = [Phase::Ambition, Phase::Drives, Phase::Pillars]
         .into_iter()
         .map(|phase| Command::GoToPhase { phase })
@@ -168,7 +168,7 @@ pub async fn first_placement_moves_live(h: Harness) -> Result<()> {
     let laptop = h.browser("facilitator", Viewport::DESKTOP).await?;
     laptop.goto(&room_link(&s.room, &s.facilitator_key)).await?;
     let anna = h.browser("anna-phone", Viewport::PHONE).await?;
-    let me = join(&anna, &room_link(&s.room, &s.join_key), "Anna", "network").await?;
+    let me = join(&anna, &join_link(&s.room, &s.join_key), "Anna", "network").await?;
     let steps: Vec<Command> = [Phase::Ambition, Phase::Drives, Phase::Pillars]
         .into_iter()
         .map(|phase| Command::GoToPhase { phase })

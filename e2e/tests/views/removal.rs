@@ -8,7 +8,7 @@ use anyhow::{Result, ensure};
 use koersbord_e2e::page::{click, join, select_value, text_content, tid, wait_phase};
 use koersbord_e2e::remote::{Remote, send_commands};
 use koersbord_e2e::{Browser, Harness, Viewport, wait_until};
-use koersbord_shared::protocol::room_link;
+use koersbord_shared::protocol::{join_link, room_link};
 use koersbord_shared::room::Command;
 use koersbord_shared::{Phase, Side};
 use std::time::Duration;
@@ -27,7 +27,7 @@ pub async fn remove_with_undo(h: Harness) -> Result<()> {
     let phone = h.browser("bram-phone", Viewport::PHONE).await?;
     let bram = join(
         &phone,
-        &room_link(&s.room, &s.join_key),
+        &join_link(&s.room, &s.join_key),
         "Bram",
         "management",
     )

@@ -6,7 +6,7 @@ use anyhow::{Result, ensure};
 use koersbord_e2e::page::{join, tid, wait_phase, wait_text_content};
 use koersbord_e2e::remote::send_commands;
 use koersbord_e2e::{Browser, Harness, Viewport};
-use koersbord_shared::protocol::{SessionCreated, room_link};
+use koersbord_shared::protocol::{SessionCreated, join_link, room_link};
 use koersbord_shared::room::{Command, Need};
 use koersbord_shared::{Board, Drive, Phase};
 
@@ -68,7 +68,7 @@ async fn to_actions_with_an_insight(browser: &Browser, session: &SessionCreated)
 pub async fn action_form_fits(h: Harness) -> Result<()> {
     let session = h.create_session(TITLE, AMBITION, GOALS).await?;
     let phone = h.browser("phone", Viewport::PHONE).await?;
-    let link = koersbord_shared::protocol::room_link(&session.room, &session.join_key);
+    let link = koersbord_shared::protocol::join_link(&session.room, &session.join_key);
     join(&phone, &link, "Bram", "management").await?;
     to_actions_with_an_insight(&phone, &session).await?;
     let seen = phone.js(STICKING_OUT).await?;

@@ -30,7 +30,9 @@ pub fn Lobby() -> impl IntoView {
     #[cfg(feature = "full")]
     let live = use_live();
     #[cfg(feature = "full")]
-    let invite = move || live.invite.get().map(|invite| view! { <Invite room=live.room.get_value() join_key=invite.join_key join_code=invite.join_code/> });
+    let invite = move || {
+        live.invite.get().map(|invite| view! { <Invite room=live.room.get_value() join_key=invite.join_key join_code=invite.join_code/> })
+    };
     #[cfg(not(feature = "full"))]
     let invite = ();
     view! {
