@@ -45,6 +45,8 @@ struct Inner {
     on_message: OnMessage,
     on_status: OnStatus,
     retry: Option<Timeout>,
+    /// The server asked us to wait at least this long before the next attempt (`elsewhere`).
+    not_before_ms: u32,
     heartbeat: Option<Interval>,
     /// When we sent the oldest ping that no frame has followed yet (ms, browser clock). Any frame
     /// clears it: a busy line needs no pong to prove it is alive.
@@ -86,6 +88,7 @@ impl Connection {
             ws: None,
             attempt: 0,
             refused: false,
+            not_before_ms: 0,
             on_message: Rc::new(on_message),
             on_status: Rc::new(on_status),
             retry: None,
@@ -268,12 +271,20 @@ impl Connection {
         }
     }
 
+    /// The server said when to come back: the next attempt waits at least `ms` (with jitter, so a
+    /// room's phones do not arrive together).
+    pub fn retry_after(&self, ms: u32) {
+        self.0.borrow_mut().not_before_ms = ms;
+    }
+
     fn schedule_retry(&self) {
         let (delay, status) = {
             let mut inner = self.0.borrow_mut();
             inner.attempt += 1;
+            let random = js_sys::Math::random();
+            let asked = std::mem::take(&mut inner.not_before_ms);
             (
-                backoff_ms(inner.attempt, js_sys::Math::random()),
+                retry_delay_ms(inner.attempt, asked, random),
                 inner.on_status.clone(),
             )
         };
@@ -289,6 +300,12 @@ impl Connection {
 pub fn backoff_ms(attempt: u32, random: f64) -> u32 {
     let base = (250.0 * 2f64.powi(attempt.saturating_sub(1).min(10) as i32)).min(MAX_BACKOFF_MS);
     (base * (0.75 + 0.5 * random)) as u32
+}
+
+/// The backoff, or what the server asked for (plus up to a quarter on top) if that is longer.
+pub fn retry_delay_ms(attempt: u32, asked_ms: u32, random: f64) -> u32 {
+    let asked = (f64::from(asked_ms) * (1.0 + 0.25 * random)) as u32;
+    backoff_ms(attempt, random).max(asked)
 }
 
 fn ws_url(room: &str) -> String {
@@ -307,7 +324,16 @@ fn ws_url(room: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::backoff_ms;
+    use super::{backoff_ms, retry_delay_ms};
+
+    #[test]
+    fn a_server_that_says_when_is_not_asked_sooner() {
+        assert_eq!(retry_delay_ms(1, 0, 0.5), 250);
+        assert_eq!(retry_delay_ms(1, 2_000, 0.0), 2_000);
+        assert_eq!(retry_delay_ms(1, 2_000, 1.0), 2_500);
+        // Past its ask, the backoff rules.
+        assert_eq!(retry_delay_ms(30, 2_000, 0.5), 10_000);
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped_with_jitter() {

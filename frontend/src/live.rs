@@ -421,6 +421,12 @@ impl Live {
                             c.refuse()
                         }
                     });
+                } else if let Some(ms) = error.retry_after_ms() {
+                    self.connection.with_value(|c| {
+                        if let Some(c) = c {
+                            c.retry_after(ms)
+                        }
+                    });
                 }
                 self.fatal.set(Some(error));
             }

@@ -6,7 +6,7 @@ use anyhow::{Result, ensure};
 use koersbord_e2e::page::{join, tid, wait_phase, wait_text_content};
 use koersbord_e2e::remote::send_commands;
 use koersbord_e2e::{Browser, Harness, Viewport};
-use koersbord_shared::protocol::{SessionCreated, join_link, room_link};
+use koersbord_shared::protocol::{SessionCreated, room_link};
 use koersbord_shared::room::{Command, Need};
 use koersbord_shared::{Board, Drive, Phase};
 

@@ -75,6 +75,8 @@ texts! {
     // Connection
     Connecting => "Verbinden…", "Connecting…";
     Reconnecting => "Geen verbinding. We proberen het opnieuw…", "No connection. Trying again…";
+    StorageDown => "De opslag is even niet bereikbaar. We proberen het opnieuw…", "Storage can't be reached for a moment. Trying again…";
+    MovingServer => "De sessie gaat over naar een andere server. Even geduld…", "The session is moving to another server. One moment…";
     DotsWaiting => "Gestreepte stippen zijn nog niet opgeslagen en gaan mee zodra het weer lukt.",
         "Striped dots are not saved yet; they go out once the line is back.";
     RetryNow => "Opnieuw", "Retry";
@@ -547,6 +549,8 @@ pub fn protocol_error_text(error: &ProtocolError, lang: Lang) -> &'static str {
         | ProtocolError::TooLarge { .. }
         | ProtocolError::TooSlow
         | ProtocolError::RoomMismatch => T::ErrProtocol,
+        ProtocolError::StorageUnavailable => T::StorageDown,
+        ProtocolError::Elsewhere { .. } => T::MovingServer,
     };
     key.get(lang)
 }

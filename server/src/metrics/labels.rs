@@ -77,7 +77,7 @@ pub(crate) const OUTCOMES: [&str; 2] = ["ack", "rejected"];
 /// Every code a refusal goes out with: the room's rejections, the socket's errors, the API's
 /// errors, and the WebSocket upgrade's `origin_not_allowed` (a 403 without a body, but the first
 /// thing to look for when a proxy rewrites the Host header).
-pub(crate) const REFUSAL_CODES: [&str; 35] = [
+pub(crate) const REFUSAL_CODES: [&str; 37] = [
     // Rejection
     "not_allowed",
     "already_joined",
@@ -109,6 +109,8 @@ pub(crate) const REFUSAL_CODES: [&str; 35] = [
     "too_many_connections",
     "session_deleted",
     "room_mismatch",
+    "storage_unavailable",
+    "elsewhere",
     // The HTTP API and the upgrade
     "unknown_code",
     "missing_key",
@@ -154,6 +156,8 @@ pub(crate) fn protocol_code(error: &ProtocolError) -> &'static str {
         ProtocolError::TooManyConnections => "too_many_connections",
         ProtocolError::SessionDeleted => "session_deleted",
         ProtocolError::RoomMismatch => "room_mismatch",
+        ProtocolError::StorageUnavailable => "storage_unavailable",
+        ProtocolError::Elsewhere { .. } => "elsewhere",
     }
 }
 
@@ -287,6 +291,8 @@ mod tests {
             ProtocolError::TooManyConnections,
             ProtocolError::SessionDeleted,
             ProtocolError::RoomMismatch,
+            ProtocolError::StorageUnavailable,
+            ProtocolError::Elsewhere { retry_ms: 1 },
         ];
         for e in &errors {
             assert_eq!(protocol_code(e), tag(e, "code"));

@@ -19,12 +19,12 @@ use crate::store::{SessionRecord, Store, StoreError};
 use dashmap::DashMap;
 use hub::{Hub, RoomMsg, now_ms};
 use koersbord_shared::domain::ParticipantId;
-use koersbord_shared::protocol::{Invite, JoinCodeFound, Role, SessionCreated};
+use koersbord_shared::protocol::{Invite, JoinCodeFound, ProtocolError, Role, SessionCreated};
 use koersbord_shared::room::{FollowUp, RoomState, Setup, follow_up_of, may_follow_up};
 use koersbord_shared::sessions::{Series, SeriesEntry};
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::error::TrySendError;
@@ -53,6 +53,9 @@ pub struct RoomHandle {
     generation: u64,
     /// Cancelled when the session is deleted: the task ends and its connections are told why.
     deleted: CancellationToken,
+    /// Why this run of the room ended under its connections, when they should hear it (the
+    /// store failed: `storage_unavailable`). Set by the task before it lets go of them.
+    ended: Arc<OnceLock<ProtocolError>>,
 }
 
 impl RoomHandle {
@@ -91,6 +94,11 @@ impl RoomHandle {
     /// Whether the session was deleted: a connection the room let go of says so in its goodbye.
     pub fn is_deleted(&self) -> bool {
         self.deleted.is_cancelled()
+    }
+
+    /// What a connection the room let go of says in its goodbye, if the room said.
+    pub fn ended_with(&self) -> Option<ProtocolError> {
+        self.ended.get().cloned()
     }
 
     /// Sends a message that may be dropped when the room is busy (drag updates). False if it was.
@@ -246,6 +254,7 @@ impl Rooms {
             inbox,
             generation: self.next_generation.fetch_add(1, Ordering::Relaxed),
             deleted: CancellationToken::new(),
+            ended: Arc::default(),
         };
         let invite = Invite {
             join_key: session.join_key,
@@ -265,6 +274,7 @@ impl Rooms {
             idle_after: self.idle_after,
             stop: self.stop.clone(),
             deleted: handle.deleted.clone(),
+            ended: handle.ended.clone(),
             _live: crate::metrics::room_live(),
         }));
         handle

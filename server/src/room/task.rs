@@ -18,8 +18,9 @@ use super::hub::{Hub, RoomMsg, now_ms};
 use crate::metrics::Held;
 use crate::store::{Changes, Store, StoreError};
 use dashmap::DashMap;
+use koersbord_shared::protocol::ProtocolError;
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
@@ -37,6 +38,8 @@ pub(super) struct Running {
     pub stop: CancellationToken,
     /// The session is being deleted: end now, dropping every connection's queue.
     pub deleted: CancellationToken,
+    /// Why the room ended, for its connections' goodbyes (`RoomHandle::ended_with`).
+    pub ended: Arc<OnceLock<ProtocolError>>,
     /// Counts the room as live until its task ends.
     pub _live: Held,
 }
@@ -109,6 +112,7 @@ pub(super) async fn run(mut r: Running) {
             // The hub is ahead of the disk now. Drop it unsent: its connections close, and the
             // room comes back from what the store has, which is all that anyone was told.
             tracing::error!(room = %r.hub.room, error = %e, "cannot store a room's changes");
+            let _ = r.ended.set(ProtocolError::StorageUnavailable);
             break "store failed";
         }
         r.hub.flush();

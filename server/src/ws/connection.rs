@@ -96,7 +96,7 @@ async fn live(
             Ok(None) => return Ending::Fatal(ProtocolError::UnknownRoom),
             Err(e) => {
                 tracing::error!(conn, error = %e, "cannot open a room");
-                return Ending::ServerError;
+                return Ending::Fatal(ProtocolError::StorageUnavailable);
             }
         };
         let Some(role) = room.role_for(&hello.key) else {
@@ -163,6 +163,8 @@ async fn live(
         Ending::Fatal(ProtocolError::TooSlow)
     } else if room.is_deleted() {
         Ending::Fatal(ProtocolError::SessionDeleted)
+    } else if let Some(error) = room.ended_with() {
+        Ending::Fatal(error)
     } else {
         ending
     }

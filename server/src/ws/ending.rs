@@ -53,8 +53,9 @@ pub(super) fn read_error(e: &axum::Error) -> Ending {
     }
 }
 
-/// Close codes: 1001 for shutdown, 1009 for an oversized message, 1008 (policy) for other fatal
-/// errors, 1000 for an idle socket.
+/// Close codes: 1001 for shutdown, 1009 for an oversized message, 1011 for storage that failed,
+/// 1013 for a session on another server, 1008 (policy) for other fatal errors, 1000 for an idle
+/// socket.
 fn close_for(error: &ProtocolError) -> (u16, &'static str) {
     match error {
         ProtocolError::VersionMismatch { .. } => (1008, "version_mismatch"),
@@ -70,6 +71,10 @@ fn close_for(error: &ProtocolError) -> (u16, &'static str) {
         // A normal end: nothing went wrong, there is just nothing left to connect to.
         ProtocolError::SessionDeleted => (1000, "session_deleted"),
         ProtocolError::RoomMismatch => (1008, "room_mismatch"),
+        // The server's side failed, not the client: come back (RFC 6455 1011).
+        ProtocolError::StorageUnavailable => (1011, "storage_unavailable"),
+        // "Try again later" (1013, IANA's registry of WebSocket close codes).
+        ProtocolError::Elsewhere { .. } => (1013, "elsewhere"),
     }
 }
 

@@ -227,9 +227,26 @@ pub enum ProtocolError {
     /// another.
     #[error("the address and the hello name different sessions")]
     RoomMismatch,
+    /// The session's database cannot be reached, or refused a write. Nothing that was not
+    /// acknowledged was kept: reconnect with backoff and resend; the session answers again once
+    /// the database does.
+    #[error("the session's storage cannot be reached: trying again")]
+    StorageUnavailable,
+    /// The session is live on another server of a cluster: connect again after `retry_ms`, when
+    /// the proxy, or the session's lease, will have brought it to the server reached.
+    #[error("this session is live on another server: trying again")]
+    Elsewhere { retry_ms: u32 },
 }
 
 impl ProtocolError {
+    /// How long to wait at least before connecting again, when the server said.
+    pub fn retry_after_ms(&self) -> Option<u32> {
+        match self {
+            ProtocolError::Elsewhere { retry_ms } => Some(*retry_ms),
+            _ => None,
+        }
+    }
+
     /// Whether the server closes the connection after sending this error.
     pub fn is_fatal(&self) -> bool {
         !matches!(

@@ -308,3 +308,21 @@ fn protocol_2_gathers_drags_in_one_frame_as_documented() {
     assert!(!batches_drags(1) && batches_drags(PROTOCOL_VERSION));
     assert_eq!((OLDEST_PROTOCOL_VERSION, PROTOCOL_VERSION), (1, 2));
 }
+
+#[test]
+fn a_cluster_or_storage_error_closes_and_says_when_to_come_back() {
+    let elsewhere = ProtocolError::Elsewhere { retry_ms: 1500 };
+    assert!(elsewhere.is_fatal() && ProtocolError::StorageUnavailable.is_fatal());
+    assert_eq!(elsewhere.retry_after_ms(), Some(1500));
+    assert_eq!(ProtocolError::StorageUnavailable.retry_after_ms(), None);
+    assert_eq!(
+        ServerMsg::Error { error: elsewhere }.encode(),
+        r#"{"type":"error","error":{"code":"elsewhere","retry_ms":1500}}"#
+    );
+    assert_eq!(
+        ServerMsg::decode(r#"{"type":"error","error":{"code":"storage_unavailable"}}"#).unwrap(),
+        ServerMsg::Error {
+            error: ProtocolError::StorageUnavailable
+        }
+    );
+}

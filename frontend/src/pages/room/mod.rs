@@ -31,7 +31,7 @@ use crate::boards::{drives::DrivesBoard, pillars::PillarsBoard};
 use crate::connection::Status;
 use crate::i18n::{Lang, T, phase_name, protocol_error_text, rejection_text, use_i18n};
 use crate::live::{Live, Notice, use_live};
-use koersbord_shared::protocol::Role;
+use koersbord_shared::protocol::{ProtocolError, Role};
 use koersbord_shared::{Board, Phase};
 use leptos::prelude::*;
 
@@ -206,7 +206,7 @@ fn ConnectionBanner() -> impl IntoView {
                 <div class="banner offline" role="status" data-testid="reconnecting">
                     <span class="banner-mark" aria-hidden="true">"!"</span>
                     <p class="banner-text">
-                        <strong>{i18n.t(T::Reconnecting)}</strong>
+                        <strong data-testid="reconnecting-why">{move || i18n.t(why_down(live.fatal.get().as_ref()))}</strong>
                         {move || live.any_unconfirmed().then(|| view! {
                             " " <span data-testid="waiting-dots">{i18n.t(T::DotsWaiting)}</span>
                         })}
@@ -217,6 +217,17 @@ fn ConnectionBanner() -> impl IntoView {
                 </div>
             }
         })
+    }
+}
+
+/// What the banner says while the line is down: the server's reason when it gave one that
+/// people can act on or wait out, else that there is no connection.
+fn why_down(error: Option<&ProtocolError>) -> T {
+    match error {
+        Some(ProtocolError::StorageUnavailable) => T::StorageDown,
+        Some(ProtocolError::Elsewhere { .. }) => T::MovingServer,
+        Some(ProtocolError::ShuttingDown) => T::ErrShuttingDown,
+        _ => T::Reconnecting,
     }
 }
 
