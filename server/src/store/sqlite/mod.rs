@@ -1,4 +1,4 @@
-//! The embedded database: every session, every event and every participant key, in one SQLite file.
+//! The embedded database (the default): every session, every event and every participant key, in one SQLite file.
 //!
 //! Writes go to one dedicated thread ([`writer`]) that commits whatever is queued in one transaction
 //! (group commit) and then answers each waiter; the room tasks await that answer before they ack or
@@ -9,8 +9,9 @@ pub mod maintenance;
 mod schema;
 mod writer;
 
+use super::{Changes, Linked, SessionRecord, StoreError, StoredRoom};
 use koersbord_shared::domain::ParticipantId;
-use koersbord_shared::room::{Event, FollowUp, RoomState, Setup};
+use koersbord_shared::room::{FollowUp, Setup};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -20,82 +21,10 @@ use writer::{Job, Queued};
 /// How many writes may wait for the writer thread; senders wait beyond that (backpressure).
 const WRITE_QUEUE: usize = 1024;
 
-#[derive(Clone, Debug, thiserror::Error)]
-pub enum StoreError {
-    /// A string, so one failed commit can be reported to every waiter of its batch.
-    #[error("database error: {0}")]
-    Sqlite(String),
-    #[error("the database writer has stopped")]
-    Closed,
-    #[error("stored data is inconsistent: {0}")]
-    Corrupt(String),
-}
-
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        StoreError::Sqlite(e.to_string())
+        StoreError::Database(e.to_string())
     }
-}
-
-/// A session as created: what never changes about a room.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SessionRecord {
-    pub room: String,
-    pub facilitator_key: String,
-    pub join_key: String,
-    pub screen_key: String,
-    pub join_code: String,
-    pub created_at_ms: u64,
-    /// The setup the room started with; later edits are events.
-    pub setup: Setup,
-    /// For a follow-up: the session it follows, with its own copy of it (never changes).
-    pub follow_up: Option<FollowUp>,
-}
-
-/// What a room changed since its last commit: events (with their sequence numbers, already encoded),
-/// participant keys handed out, and `op` tokens answered (identity, token, answer as JSON).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Changes {
-    pub events: Vec<(u64, String)>,
-    pub participant_keys: Vec<(String, ParticipantId)>,
-    pub ops: Vec<(String, String, String)>,
-}
-
-impl Changes {
-    pub fn is_empty(&self) -> bool {
-        self.events.is_empty() && self.participant_keys.is_empty() && self.ops.is_empty()
-    }
-}
-
-/// Everything needed to bring a room back: replay `events` onto `RoomState::new(session.setup)`.
-#[derive(Clone, Debug)]
-pub struct StoredRoom {
-    pub session: SessionRecord,
-    /// In order; the i-th has sequence number i + 1 (checked on load).
-    pub events: Vec<Event>,
-    pub participant_keys: Vec<(String, ParticipantId)>,
-    /// The `op` tokens the room remembers, oldest first: (identity, token, answer as JSON).
-    pub ops: Vec<(String, String, String)>,
-}
-
-impl StoredRoom {
-    /// The room as its events left it.
-    pub fn state(&self) -> RoomState {
-        let mut state =
-            RoomState::following(self.session.setup.clone(), self.session.follow_up.clone());
-        for event in &self.events {
-            event.apply_to(&mut state);
-        }
-        state
-    }
-}
-
-/// A session linked to another: its id, first title, creation time.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Linked {
-    pub room: String,
-    pub title: String,
-    pub created_at_ms: u64,
 }
 
 /// A cheap handle to the database: the writer thread's queue and the reading connection.
@@ -274,7 +203,7 @@ impl Store {
             f(&conn)
         })
         .await
-        .map_err(|e| StoreError::Sqlite(e.to_string()))?
+        .map_err(|e| StoreError::Database(e.to_string()))?
     }
 
     /// The room with this id, as stored, or `None` if there never was one.
