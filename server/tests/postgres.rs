@@ -1,0 +1,96 @@
+//! The server on PostgreSQL (`--database-url`): sessions outlive the server there as in SQLite, and
+//! a database that cannot be reached stops the start with a clear message and a failing exit.
+
+mod common;
+
+use common::{TestServer, state_of, test_config};
+use koersbord_shared::Phase;
+use koersbord_shared::protocol::ServerMsg;
+use koersbord_shared::room::Command;
+use std::process::{Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_koersbord");
+
+async fn database() -> String {
+    tokio::task::spawn_blocking(|| koersbord_pgtest::Postgres::shared().fresh_database("server"))
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_session_on_postgres_outlives_the_server() {
+    let mut config = test_config();
+    config.database_url = Some(database().await);
+    let server = TestServer::with(config).await;
+    let s = server.create_session().await;
+    let (mut f, _) = server.hello(&s.room, &s.facilitator_key, None).await;
+    f.command(
+        1,
+        Command::GoToPhase {
+            phase: Phase::Drives,
+        },
+    )
+    .await;
+    f.recv_until(|m| matches!(m, ServerMsg::Ack { id: 1, .. }))
+        .await;
+    drop(f);
+
+    let server = server.restart().await;
+    let r = server.lookup_code(&s.join_code).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let (_f, welcome) = server.hello(&s.room, &s.facilitator_key, None).await;
+    assert_eq!(state_of(&welcome).phase, Phase::Drives, "the acked step");
+}
+
+#[test]
+fn an_unreachable_database_stops_the_start_with_a_clear_message() {
+    // A port nobody listens on: bound, then let go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let started = Instant::now();
+    let out = Process::new(BIN)
+        .args(["--port", "0", "--dist", "/nonexistent/dist"])
+        .arg("--database-url")
+        .arg(format!(
+            "postgres://koersbord:geheim@127.0.0.1:{port}/koersbord"
+        ))
+        .env("RUST_LOG", "off")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{:?}", out.status);
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "it gives up soon"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "koersbord: cannot connect to PostgreSQL at 127.0.0.1:{port}/koersbord"
+        )),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("geheim"), "the password is never shown");
+    assert!(out.stdout.is_empty(), "never announced as listening");
+}
+
+#[test]
+fn a_sqlite_file_and_a_database_url_together_are_refused() {
+    let out = Process::new(BIN)
+        .args(["--port", "0", "--db", "/tmp/x.sqlite3"])
+        .args(["--database-url", "postgres://127.0.0.1/koersbord"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot be used with"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
