@@ -13,7 +13,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{RwLock, RwLockReadGuard};
 
 /// Connections per server: a room's commit holds one for a round trip or two, so a few serve many
@@ -126,6 +126,8 @@ impl Store {
         changes: Changes,
     ) -> Result<(), StoreError> {
         let _open = self.writing().await?;
+        // From here, as SQLite's writer counts from the queue: waiting for a connection included.
+        let began = Instant::now();
         let mut tx = self.pool.begin().await?;
         if let Some(fence) = fence {
             // Dropping the transaction rolls it back: nothing of a fenced write stays.
@@ -133,6 +135,7 @@ impl Store {
         }
         insert_changes(&mut tx, room, &changes, fence.map(|f| f.token)).await?;
         tx.commit().await?;
+        crate::metrics::commit_seconds().record(began.elapsed());
         Ok(())
     }
 

@@ -189,3 +189,41 @@ async fn sqlite_grants_every_lease() {
     assert_eq!(store.renew("a", &["r".into()], ttl).await.unwrap(), ["r"]);
     store.release("r", &fence("a", 1)).await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_that_dies_fails_the_writes_and_after_its_restart_all_acked_is_there() {
+    // A server of its own: this test kills it.
+    let mut pg = tokio::task::spawn_blocking(koersbord_pgtest::Postgres::start)
+        .await
+        .unwrap()
+        .unwrap();
+    let url = pg.fresh_database("dies").unwrap();
+    let (store, _) = Store::connect(&url).await.unwrap();
+    assert!(store.create_session(session("r", "AAAAAA")).await.unwrap());
+    for seq in 1..=3 {
+        store.append("r", changes(seq..=seq)).await.unwrap();
+    }
+    let mut pg = tokio::task::spawn_blocking(move || {
+        pg.kill();
+        pg
+    })
+    .await
+    .unwrap();
+    let refused = store.append("r", changes(4..=4)).await;
+    assert!(
+        matches!(refused, Err(StoreError::Database(_))),
+        "{refused:?}"
+    );
+    pg = tokio::task::spawn_blocking(move || {
+        pg.restart().unwrap();
+        pg
+    })
+    .await
+    .unwrap();
+    // The same pool connects again; nothing acknowledged was lost, nothing refused was kept.
+    let room = store.load_room("r").await.unwrap().unwrap();
+    assert_eq!(room.events.len(), 3);
+    store.append("r", changes(4..=4)).await.unwrap();
+    assert_eq!(store.load_room("r").await.unwrap().unwrap().events.len(), 4);
+    drop(pg);
+}
