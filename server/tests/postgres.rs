@@ -94,3 +94,25 @@ fn a_sqlite_file_and_a_database_url_together_are_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn backup_and_check_say_they_are_for_sqlite() {
+    for task in [
+        &["check"][..],
+        &["backup", "--to", "/tmp/never-written.sqlite3"],
+    ] {
+        let out = Process::new(BIN)
+            .args(task)
+            .args(["--database-url", "postgres://127.0.0.1/koersbord"])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{task:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("for PostgreSQL use pg_dump"),
+            "{task:?}: {stderr}"
+        );
+    }
+    assert!(!std::path::Path::new("/tmp/never-written.sqlite3").exists());
+}

@@ -1,4 +1,5 @@
-//! The embedded database (the default): every session, every event and every participant key, in one SQLite file.
+//! The embedded database (the default): every session, every event and every participant key, in
+//! one SQLite file.
 //!
 //! Writes go to one dedicated thread ([`writer`]) that commits whatever is queued in one transaction
 //! (group commit) and then answers each waiter; the room tasks await that answer before they ack or
