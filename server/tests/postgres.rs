@@ -44,6 +44,56 @@ async fn a_session_on_postgres_outlives_the_server() {
     assert_eq!(state_of(&welcome).phase, Phase::Drives, "the acked step");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_postgres_is_down_nothing_is_acked_and_then_the_room_is_what_was_acked() {
+    // A database server of its own: this test kills it.
+    let mut pg = tokio::task::spawn_blocking(koersbord_pgtest::Postgres::start)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut config = test_config();
+    config.database_url = Some(pg.fresh_database("down").unwrap());
+    let server = TestServer::with(config).await;
+    let s = server.create_session().await;
+    let (mut f, _) = server.hello(&s.room, &s.facilitator_key, None).await;
+    let drives = Command::GoToPhase {
+        phase: Phase::Drives,
+    };
+    f.command(1, drives).await;
+    f.recv_until(|m| matches!(m, ServerMsg::Ack { id: 1, .. }))
+        .await;
+    pg = tokio::task::spawn_blocking(move || {
+        pg.kill();
+        pg
+    })
+    .await
+    .unwrap();
+    let pillars = Command::GoToPhase {
+        phase: Phase::Pillars,
+    };
+    f.command(2, pillars).await;
+    // The commit fails: the room drops its socket rather than tell of a step it could not keep.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        assert!(Instant::now() < deadline, "the socket stays open");
+        match f.next(Duration::from_secs(1)).await {
+            Some(Ok(ServerMsg::Ack { id: 2, .. })) => panic!("acked without a database"),
+            Some(Ok(_)) | None => continue,
+            Some(Err(_)) => break,
+        }
+    }
+    pg = tokio::task::spawn_blocking(move || {
+        pg.restart().unwrap();
+        pg
+    })
+    .await
+    .unwrap();
+    // The same server, its pool connected again: the room loads as the database kept it.
+    let (_f, welcome) = server.hello(&s.room, &s.facilitator_key, None).await;
+    assert_eq!(state_of(&welcome).phase, Phase::Drives);
+    drop(pg);
+}
+
 #[test]
 fn an_unreachable_database_stops_the_start_with_a_clear_message() {
     // A port nobody listens on: bound, then let go.
