@@ -39,8 +39,19 @@ pub struct Config {
 
     /// The SQLite file that keeps every session; created if missing. Default: `koersbord.sqlite3`
     /// beside the executable.
-    #[arg(long, global = true, env = "KOERSBORD_DB")]
+    #[arg(
+        long,
+        global = true,
+        env = "KOERSBORD_DB",
+        conflicts_with = "database_url"
+    )]
     pub db: Option<PathBuf>,
+
+    /// Keep sessions in PostgreSQL instead of SQLite, e.g.
+    /// `postgres://koersbord:secret@db.example.org/koersbord` (the schema is made on first use).
+    /// For several servers sharing their sessions. `backup` and `check` work on SQLite only.
+    #[arg(long = "database-url", global = true, env = "KOERSBORD_DATABASE_URL")]
+    pub database_url: Option<String>,
 
     /// Addresses of reverse proxies in front of this server (e.g. `127.0.0.1`). A request from one
     /// of them is counted against the client address in its `X-Forwarded-For` header rather than
@@ -126,6 +137,7 @@ impl Default for Config {
             dist: None,
             allow_origins: Vec::new(),
             db: None,
+            database_url: None,
             trusted_proxies: Vec::new(),
             metrics_bind: None,
             log_format: LogFormat::Text,

@@ -5,7 +5,8 @@
 //! - `http`: the router, the JSON API, the static client, security headers.
 //! - `ws`: one task per WebSocket: hello, reading, writing, goodbye.
 //! - `room`: the registry of live rooms and the task that owns each room.
-//! - `store`: the SQLite database that keeps every session; its writer thread; backup and check.
+//! - `store`: the database that keeps every session: SQLite (its writer thread; backup and check)
+//!   or PostgreSQL (`--database-url`).
 //! - `metrics`: Prometheus counters and gauges, and the separate listener that serves them.
 //! - `keys`, `ratelimit`, `caps`, `client_addr`: capabilities, token buckets, caps on open sockets
 //!   and who a request counts against. docs/SECURITY.md lists every limit.
@@ -156,9 +157,10 @@ impl Monitor {
 }
 
 impl Server {
-    /// Opens (or creates) the database from `config` and prepares to serve on `listener`. The
+    /// Opens (or creates) the database from `config` (SQLite, or PostgreSQL with `--database-url`)
+    /// and prepares to serve on `listener`. The
     /// caller binds the listener, so it knows the address (port 0 picks a free port).
-    pub fn open(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
+    pub async fn open(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
         // Before anything records: handles made before the recorder exists record nothing.
         let metrics = match config.metrics_bind {
             Some(addr) => {
@@ -169,10 +171,17 @@ impl Server {
             }
             None => None,
         };
-        let path = config.db_path()?;
-        let (store, writer) = Store::open(&path)
-            .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", path.display()))?;
-        tracing::info!(db = %path.display(), "database open");
+        let (store, writer) = match &config.database_url {
+            Some(url) => Store::connect(url).await?,
+            None => {
+                let path = config.db_path()?;
+                let opened = Store::open(&path).map_err(|e| {
+                    anyhow::anyhow!("cannot open the database {}: {e}", path.display())
+                })?;
+                tracing::info!(db = %path.display(), "database open");
+                opened
+            }
+        };
         Ok(Server {
             app: App::new(config, store.clone()),
             listener,
@@ -285,7 +294,7 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    Server::open(config, listener)?.run(shutdown).await
+    Server::open(config, listener).await?.run(shutdown).await
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM (what container runtimes and systemd send).

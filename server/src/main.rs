@@ -41,7 +41,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}:{}", config.bind, config.port))?;
     let addr = listener.local_addr()?;
     // The database opens before the start-up line, so the line means "ready, with its data".
-    let server = Server::open(config.clone(), listener)?;
+    let server = Server::open(config.clone(), listener).await?;
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "koersbord listening on http://{addr}")?;
     if let Some(metrics) = server.metrics_addr() {

@@ -9,7 +9,14 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// `backup` and `check` read the SQLite file; PostgreSQL has its own tools for both.
+const NOT_FOR_POSTGRES: &str =
+    "backup and check work on the SQLite file; for PostgreSQL use pg_dump and its own checks";
+
 pub fn backup(config: &Config, to: &Path) -> ExitCode {
+    if config.database_url.is_some() {
+        return report(Err(NOT_FOR_POSTGRES.to_owned()), |_: &()| String::new());
+    }
     let outcome = config
         .db_path()
         .map_err(|e| e.to_string())
@@ -26,6 +33,9 @@ pub fn backup(config: &Config, to: &Path) -> ExitCode {
 }
 
 pub fn check(config: &Config) -> ExitCode {
+    if config.database_url.is_some() {
+        return report(Err(NOT_FOR_POSTGRES.to_owned()), |_: &()| String::new());
+    }
     let db = match config.db_path() {
         Ok(db) => db,
         Err(e) => return report(Err(e.to_string()), |_: &()| String::new()),

@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 pub(crate) const CONTENT_TYPE: &str = "text/plain; version=0.0.4";
 
 /// Binds the metrics address now, so a taken port fails the start and the caller learns the port
-/// (0 picks one). Blocking std listener: [`crate::Server::open`] is not async.
+/// (0 picks one). Blocking std listener, bound before the server is served.
 pub(crate) fn bind(addr: SocketAddr) -> anyhow::Result<std::net::TcpListener> {
     if !addr.ip().is_loopback() {
         tracing::warn!(

@@ -1,9 +1,70 @@
-//! The store against real files in a temporary directory.
+//! The store's behaviour, once per database: each test here runs on SQLite (a file in a temporary
+//! directory) and on PostgreSQL (a fresh database on the throwaway server of `koersbord-pgtest`).
+//! What only one of them does is tested beside it (`sqlite/`, `postgres/`).
 
 use super::*;
-use koersbord_shared::room::Timer;
+use koersbord_shared::room::{Timer, follow_up_of};
 
-fn session(room: &str, code: &str) -> SessionRecord {
+/// Where a test's database lives, so the test can open it again.
+pub(super) enum Place {
+    Sqlite(tempfile::TempDir),
+    Postgres(String),
+}
+
+impl Place {
+    pub(super) fn sqlite() -> Place {
+        Place::Sqlite(tempfile::tempdir().unwrap())
+    }
+
+    /// A new database of its own on the one server the test process shares.
+    pub(super) async fn postgres() -> Place {
+        let url = tokio::task::spawn_blocking(|| {
+            koersbord_pgtest::Postgres::shared().fresh_database("store")
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        Place::Postgres(url)
+    }
+
+    pub(super) async fn open(&self) -> (Store, WriterThread) {
+        match self {
+            Place::Sqlite(dir) => Store::open(&dir.path().join("db.sqlite3")).unwrap(),
+            Place::Postgres(url) => Store::connect(url).await.unwrap(),
+        }
+    }
+}
+
+/// A `sqlite` and a `postgres` test for each async fn taking a [`Place`].
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(super::Place::sqlite()).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(super::Place::postgres().await).await
+            }
+        }
+    )*};
+}
+
+on_both!(
+    a_session_its_events_and_keys_survive_reopening,
+    a_join_code_finds_only_a_session_created_since_the_cut_off,
+    a_taken_join_code_or_room_id_is_refused_and_nothing_of_it_stored,
+    one_failing_write_does_not_undo_the_others,
+    a_gap_in_a_rooms_events_is_reported_not_replayed,
+    op_tokens_survive_reopening_and_only_the_newest_are_kept,
+    activity_is_the_creation_or_the_last_commit,
+    a_deleted_session_is_gone_whole_and_frees_its_code,
+    follow_ups_are_found_oldest_first_and_existing_rooms_told,
+    every_write_acknowledged_before_close_is_kept_and_none_after,
+);
+
+pub(super) fn session(room: &str, code: &str) -> SessionRecord {
     SessionRecord {
         room: room.into(),
         facilitator_key: format!("f-{room}"),
@@ -25,7 +86,7 @@ fn event(n: u64) -> Event {
     }
 }
 
-fn changes(seqs: std::ops::RangeInclusive<u64>) -> Changes {
+pub(super) fn changes(seqs: std::ops::RangeInclusive<u64>) -> Changes {
     Changes {
         events: seqs
             .map(|seq| (seq, serde_json::to_string(&event(seq)).unwrap()))
@@ -35,39 +96,47 @@ fn changes(seqs: std::ops::RangeInclusive<u64>) -> Changes {
     }
 }
 
-async fn open(dir: &tempfile::TempDir) -> (Store, WriterThread) {
-    Store::open(&dir.path().join("db.sqlite3")).unwrap()
-}
-
-#[tokio::test]
-async fn a_session_its_events_and_keys_survive_reopening() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, writer) = open(&dir).await;
+async fn a_session_its_events_and_keys_survive_reopening(place: Place) {
+    let (store, writer) = place.open().await;
     assert!(store.create_session(session("r1", "AAAAAA")).await.unwrap());
     store.append("r1", changes(1..=2)).await.unwrap();
     let mut more = changes(3..=3);
     more.participant_keys.push(("pk".into(), ParticipantId(1)));
+    // The largest id a participant can have still comes back.
+    more.participant_keys
+        .push(("pk-max".into(), ParticipantId(u32::MAX)));
     store.append("r1", more).await.unwrap();
     store.close().await;
     writer.join().await;
 
-    let (store, _writer) = open(&dir).await;
+    let (store, _writer) = place.open().await;
     let room = store.load_room("r1").await.unwrap().expect("stored");
     assert_eq!(room.session, session("r1", "AAAAAA"));
     assert_eq!(room.events, vec![event(1), event(2), event(3)]);
-    assert_eq!(room.participant_keys, vec![("pk".into(), ParticipantId(1))]);
+    let mut keys = room.participant_keys.clone();
+    keys.sort();
+    assert_eq!(
+        keys,
+        vec![
+            ("pk".into(), ParticipantId(1)),
+            ("pk-max".into(), ParticipantId(u32::MAX))
+        ]
+    );
     assert_eq!(
         store.find_code("AAAAAA", 0).await.unwrap(),
         Some(("r1".into(), "j-r1".into()))
     );
+    assert_eq!(
+        store.facilitator_key("r1").await.unwrap().as_deref(),
+        Some("f-r1")
+    );
+    assert!(store.facilitator_key("nope").await.unwrap().is_none());
     assert!(store.load_room("nope").await.unwrap().is_none());
     assert!(store.find_code("BBBBBB", 0).await.unwrap().is_none());
 }
 
-#[tokio::test]
-async fn a_join_code_finds_only_a_session_created_since_the_cut_off() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _writer) = open(&dir).await;
+async fn a_join_code_finds_only_a_session_created_since_the_cut_off(place: Place) {
+    let (store, _writer) = place.open().await;
     let s = session("r1", "AAAAAA");
     let created = s.created_at_ms;
     assert!(store.create_session(s).await.unwrap());
@@ -81,79 +150,42 @@ async fn a_join_code_finds_only_a_session_created_since_the_cut_off() {
     );
 }
 
-#[tokio::test]
-async fn a_taken_join_code_or_room_id_is_refused_and_nothing_of_it_stored() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _writer) = open(&dir).await;
+async fn a_taken_join_code_or_room_id_is_refused_and_nothing_of_it_stored(place: Place) {
+    let (store, _writer) = place.open().await;
     assert!(store.create_session(session("r1", "AAAAAA")).await.unwrap());
     assert!(!store.create_session(session("r2", "AAAAAA")).await.unwrap());
     assert!(!store.create_session(session("r1", "CCCCCC")).await.unwrap());
     assert!(store.load_room("r2").await.unwrap().is_none());
     assert!(store.find_code("CCCCCC", 0).await.unwrap().is_none());
+    assert_eq!(
+        store.load_room("r1").await.unwrap().unwrap().session,
+        session("r1", "AAAAAA")
+    );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_failing_write_does_not_undo_the_others_committed_with_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _writer) = open(&dir).await;
+async fn one_failing_write_does_not_undo_the_others(place: Place) {
+    let (store, _writer) = place.open().await;
     for (room, code) in [("a", "AAAAAA"), ("b", "BBBBBB")] {
         assert!(store.create_session(session(room, code)).await.unwrap());
     }
     store.append("b", changes(1..=1)).await.unwrap();
-    // Sent together, so the writer most likely takes them in one batch; either way the outcome
-    // is the same. Event 1 of room b exists: numbering it twice must fail, alone.
+    // Sent together, so SQLite's writer most likely takes them in one batch; either way the
+    // outcome is the same. Event 1 of room b exists: numbering it twice must fail, alone.
     let (good, bad, unknown_room) = tokio::join!(
         store.append("a", changes(1..=5)),
-        store.append("b", changes(1..=1)),
+        store.append("b", changes(1..=2)),
         store.append("zzz", changes(1..=1)),
     );
     good.unwrap();
-    assert!(matches!(bad, Err(StoreError::Sqlite(_))), "{bad:?}");
+    assert!(matches!(bad, Err(StoreError::Database(_))), "{bad:?}");
     assert!(unknown_room.is_err(), "events need their session");
     assert_eq!(store.load_room("a").await.unwrap().unwrap().events.len(), 5);
+    // Nothing of the failed write stays, not even its event 2.
     assert_eq!(store.load_room("b").await.unwrap().unwrap().events.len(), 1);
 }
 
-#[tokio::test]
-async fn close_commits_everything_queued_before_it_and_refuses_what_comes_after() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, writer) = open(&dir).await;
-    assert!(store.create_session(session("r", "AAAAAA")).await.unwrap());
-    // Queued without waiting for their answers, as many rooms' tasks would at once.
-    let mut answers = Vec::new();
-    for seq in 1..=200 {
-        let (done, answer) = oneshot::channel();
-        let job = Job::Append {
-            room: "r".into(),
-            changes: changes(seq..=seq),
-            done,
-        };
-        store.jobs.send(job.into()).await.unwrap();
-        answers.push(answer);
-    }
-    store.close().await;
-    writer.join().await;
-    for answer in answers {
-        answer
-            .await
-            .unwrap()
-            .expect("queued before the close, so committed");
-    }
-    assert!(matches!(
-        store.append("r", changes(201..=201)).await,
-        Err(StoreError::Closed)
-    ));
-    let (store, _writer) = open(&dir).await;
-    assert_eq!(
-        store.load_room("r").await.unwrap().unwrap().events.len(),
-        200
-    );
-}
-
-#[tokio::test]
-async fn a_gap_in_a_rooms_events_is_reported_not_replayed() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _writer) = open(&dir).await;
+async fn a_gap_in_a_rooms_events_is_reported_not_replayed(place: Place) {
+    let (store, _writer) = place.open().await;
     assert!(store.create_session(session("r", "AAAAAA")).await.unwrap());
     store.append("r", changes(1..=1)).await.unwrap();
     store.append("r", changes(3..=3)).await.unwrap();
@@ -163,23 +195,8 @@ async fn a_gap_in_a_rooms_events_is_reported_not_replayed() {
     ));
 }
 
-#[cfg(unix)]
-#[tokio::test]
-async fn the_database_file_is_private_to_the_servers_user() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let _store = open(&dir).await;
-    let mode = std::fs::metadata(dir.path().join("db.sqlite3"))
-        .unwrap()
-        .permissions()
-        .mode();
-    assert_eq!(mode & 0o777, 0o600);
-}
-
-#[tokio::test]
-async fn op_tokens_survive_reopening_and_only_the_newest_are_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, writer) = open(&dir).await;
+async fn op_tokens_survive_reopening_and_only_the_newest_are_kept(place: Place) {
+    let (store, writer) = place.open().await;
     assert!(store.create_session(session("r1", "AAAAAA")).await.unwrap());
     let total = crate::room::REMEMBERED_OPS + 6;
     for i in 0..total {
@@ -198,7 +215,7 @@ async fn op_tokens_survive_reopening_and_only_the_newest_are_kept() {
     }
     store.close().await;
     writer.join().await;
-    let (store, _writer) = open(&dir).await;
+    let (store, _writer) = place.open().await;
     let room = store.load_room("r1").await.unwrap().expect("stored");
     let mine: Vec<&str> = room
         .ops
@@ -213,4 +230,162 @@ async fn op_tokens_survive_reopening_and_only_the_newest_are_kept() {
         Some(format!("op-{}", total - 1))
     );
     assert_eq!(room.ops.len(), 2 * crate::room::REMEMBERED_OPS);
+}
+
+async fn activity_is_the_creation_or_the_last_commit(place: Place) {
+    let (store, _writer) = place.open().await;
+    let at = |room: &str, code: &str, ms| SessionRecord {
+        created_at_ms: ms,
+        ..session(room, code)
+    };
+    assert!(
+        store
+            .create_session(at("old", "AAAAAA", 1_000))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .create_session(at("busy", "BBBBBB", 1_000))
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.last_active("old").await.unwrap(), Some(1_000));
+    let before = crate::room::hub::now_ms();
+    store.append("busy", changes(1..=1)).await.unwrap();
+    assert!(store.last_active("busy").await.unwrap().unwrap() >= before);
+    assert_eq!(
+        store.inactive_before(1_001).await.unwrap(),
+        vec!["old".to_owned()]
+    );
+    assert!(store.inactive_before(1_000).await.unwrap().is_empty());
+    assert_eq!(store.last_active("nope").await.unwrap(), None);
+}
+
+async fn a_deleted_session_is_gone_whole_and_frees_its_code(place: Place) {
+    let (store, writer) = place.open().await;
+    assert!(
+        store
+            .create_session(session("gone", "AAAAAA"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .create_session(session("kept", "BBBBBB"))
+            .await
+            .unwrap()
+    );
+    for room in ["gone", "kept"] {
+        let mut c = changes(1..=3);
+        c.participant_keys
+            .push((format!("pk-{room}"), ParticipantId(1)));
+        c.ops
+            .push(("p1".into(), "op-1".into(), r#"{"ack":{"seq":1}}"#.into()));
+        store.append(room, c).await.unwrap();
+    }
+    assert!(store.delete_session("gone").await.unwrap());
+    // Deleting again finds nothing and changes nothing.
+    assert!(!store.delete_session("gone").await.unwrap());
+    assert!(store.load_room("gone").await.unwrap().is_none());
+    assert!(store.facilitator_key("gone").await.unwrap().is_none());
+    assert!(store.find_code("AAAAAA", 0).await.unwrap().is_none());
+    let kept = store.load_room("kept").await.unwrap().expect("untouched");
+    assert_eq!(kept.events.len(), 3);
+    assert_eq!(kept.ops.len(), 1);
+    // Its id and join code are free again, and nothing of the old rows comes back with them.
+    assert!(
+        store
+            .create_session(session("gone", "AAAAAA"))
+            .await
+            .unwrap()
+    );
+    store.close().await;
+    writer.join().await;
+    let (store, _writer) = place.open().await;
+    let again = store.load_room("gone").await.unwrap().unwrap();
+    assert!(again.events.is_empty() && again.participant_keys.is_empty() && again.ops.is_empty());
+}
+
+async fn follow_ups_are_found_oldest_first_and_existing_rooms_told(place: Place) {
+    let (store, _writer) = place.open().await;
+    let first = session("first", "AAAAAA");
+    let link = follow_up_of(
+        &RoomState::new(first.setup.clone()),
+        "first",
+        first.created_at_ms,
+    );
+    assert!(store.create_session(first).await.unwrap());
+    for (room, code, ms) in [("later", "CCCCCC", 3_000), ("sooner", "BBBBBB", 2_000)] {
+        let next = SessionRecord {
+            created_at_ms: ms,
+            follow_up: Some(link.clone()),
+            ..session(room, code)
+        };
+        assert!(store.create_session(next).await.unwrap());
+    }
+    let found = store.follow_ups("first").await.unwrap();
+    let rooms: Vec<(&str, &str, u64)> = found
+        .iter()
+        .map(|l| (l.room.as_str(), l.title.as_str(), l.created_at_ms))
+        .collect();
+    assert_eq!(
+        rooms,
+        vec![
+            ("sooner", "Title sooner", 2_000),
+            ("later", "Title later", 3_000)
+        ]
+    );
+    assert!(store.follow_ups("later").await.unwrap().is_empty());
+    let stored = store.load_room("later").await.unwrap().unwrap();
+    assert_eq!(stored.session.follow_up, Some(link));
+    // The link outlives the session it points to.
+    assert!(store.delete_session("first").await.unwrap());
+    assert_eq!(store.follow_ups("first").await.unwrap().len(), 2);
+    assert_eq!(
+        store
+            .existing(vec!["later".into(), "first".into(), "sooner".into()])
+            .await
+            .unwrap(),
+        vec![true, false, true]
+    );
+}
+
+async fn every_write_acknowledged_before_close_is_kept_and_none_after(place: Place) {
+    let (store, writer) = place.open().await;
+    let rooms: Vec<String> = (0..40).map(|i| format!("r{i}")).collect();
+    for (i, room) in rooms.iter().enumerate() {
+        let code = format!("C{i:05}");
+        assert!(store.create_session(session(room, &code)).await.unwrap());
+    }
+    // Many rooms' writes in flight while the server stops.
+    let writes: Vec<_> = rooms
+        .iter()
+        .map(|room| {
+            let (store, room) = (store.clone(), room.clone());
+            tokio::spawn(async move { store.append(&room, changes(1..=1)).await })
+        })
+        .collect();
+    tokio::task::yield_now().await;
+    store.close().await;
+    writer.join().await;
+    let mut answers = Vec::new();
+    for write in writes {
+        answers.push(write.await.unwrap());
+    }
+    assert!(matches!(
+        store.append("r0", changes(2..=2)).await,
+        Err(StoreError::Closed)
+    ));
+    let (store, _writer) = place.open().await;
+    for (room, answer) in rooms.iter().zip(answers) {
+        let events = store.load_room(room).await.unwrap().unwrap().events.len();
+        match answer {
+            Ok(()) => assert_eq!(events, 1, "{room}: acknowledged, so kept"),
+            Err(e) => {
+                assert!(matches!(e, StoreError::Closed), "{room}: {e:?}");
+                assert_eq!(events, 0, "{room}: refused, so not written");
+            }
+        }
+    }
 }

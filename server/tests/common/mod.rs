@@ -76,7 +76,7 @@ impl TestServer {
     async fn launch(config: Config, dir: Option<Arc<tempfile::TempDir>>) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let server = Server::open(config.clone(), listener).unwrap();
+        let server = Server::open(config.clone(), listener).await.unwrap();
         let monitor = server.monitor();
         let metrics_addr = monitor.metrics_addr();
         let (stop, stopped) = oneshot::channel::<()>();

@@ -1,6 +1,7 @@
 //! Deleting a session: no row and no byte of it stays in the file or its log.
 
 use super::*;
+use koersbord_shared::room::Event;
 
 const SECRET: &str = "Zeldzame-naam-Qx7vPw";
 
@@ -115,32 +116,4 @@ async fn a_deleted_session_leaves_no_rows_and_no_text_in_the_file_and_frees_its_
     store.close().await;
     writer.join().await;
     assert!(!on_disk(&path, "Wegnaam"));
-}
-
-#[tokio::test]
-async fn activity_is_the_creation_or_the_last_commit() {
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _writer) = Store::open(&dir.path().join("db.sqlite3")).unwrap();
-    assert!(
-        store
-            .create_session(session("old", "AAAAAA", 1_000))
-            .await
-            .unwrap()
-    );
-    assert!(
-        store
-            .create_session(session("busy", "BBBBBB", 1_000))
-            .await
-            .unwrap()
-    );
-    assert_eq!(store.last_active("old").await.unwrap(), Some(1_000));
-    let before = now_ms();
-    store.append("busy", with_name(1, "Anna")).await.unwrap();
-    assert!(store.last_active("busy").await.unwrap().unwrap() >= before);
-    assert_eq!(
-        store.inactive_before(1_001).await.unwrap(),
-        vec!["old".to_owned()]
-    );
-    assert!(store.inactive_before(1_000).await.unwrap().is_empty());
-    assert_eq!(store.last_active("nope").await.unwrap(), None);
 }
