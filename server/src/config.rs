@@ -53,6 +53,12 @@ pub struct Config {
     #[arg(long = "database-url", global = true, env = "KOERSBORD_DATABASE_URL")]
     pub database_url: Option<String>,
 
+    /// This server's name among the servers sharing one PostgreSQL: the owner written on the
+    /// leases of the rooms it holds. Keep it the same across restarts (a restarted server takes
+    /// its own rooms back at once). Default: the host name and the port.
+    #[arg(long = "hub-id", env = "KOERSBORD_HUB_ID")]
+    pub hub_id: Option<String>,
+
     /// Addresses of reverse proxies in front of this server (e.g. `127.0.0.1`). A request from one
     /// of them is counted against the client address in its `X-Forwarded-For` header rather than
     /// the proxy's, for the per-address limits. Without this, the header is ignored: anyone could
@@ -138,6 +144,7 @@ impl Default for Config {
             allow_origins: Vec::new(),
             db: None,
             database_url: None,
+            hub_id: None,
             trusted_proxies: Vec::new(),
             metrics_bind: None,
             log_format: LogFormat::Text,
