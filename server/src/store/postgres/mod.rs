@@ -120,6 +120,7 @@ impl Store {
     }
 
     /// Commits a room's changes in one transaction; returns once it has committed.
+    #[cfg(test)]
     pub async fn append(&self, room: &str, changes: Changes) -> Result<(), StoreError> {
         self.append_fenced(room, None, changes).await
     }
