@@ -154,3 +154,31 @@ async fn a_hub_whose_lease_lapsed_writes_nothing_and_sends_its_clients_on() {
         .unwrap();
     assert_eq!(events, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_deleted_on_one_hub_ends_on_the_hub_that_holds_it() {
+    let url = database().await;
+    let (a, b) = (hub(&url, "hub-a").await, hub(&url, "hub-b").await);
+    let s = a.create_session().await;
+    let (mut on_a, _) = a.hello(&s.room, &s.facilitator_key, None).await;
+    // The delete reaches b (a proxy spreads the API over the hubs).
+    let auth = format!("Bearer {}", s.facilitator_key);
+    let r = common::http(
+        b.addr,
+        "DELETE",
+        &format!("/api/sessions/{}", s.room),
+        &[("Authorization", auth.as_str())],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let (seen, closed) = goodbye(&mut on_a).await;
+    assert_eq!(
+        seen.last(),
+        Some(&ServerMsg::Error {
+            error: ProtocolError::SessionDeleted
+        }),
+        "{seen:?}"
+    );
+    assert_eq!(closed, Closed::Frame(1000, "session_deleted".into()));
+}

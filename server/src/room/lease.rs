@@ -61,9 +61,20 @@ pub async fn keep(rooms: Arc<Rooms>, stop: CancellationToken) {
             Ok(renewed) => {
                 last_ok = asked;
                 let held: HashSet<&String> = renewed.held.iter().collect();
-                for id in ids.iter().filter(|id| !held.contains(id)) {
-                    tracing::warn!(room = %id, hub = %rooms.hub, "lease lost: the room ends here");
-                    rooms.lose(id, ProtocolError::Elsewhere { retry_ms: RETRY_MS });
+                let lost: Vec<String> = ids.into_iter().filter(|id| !held.contains(id)).collect();
+                // A lease also ends when another hub deleted the session: say that instead.
+                let present = match lost.is_empty() {
+                    true => Vec::new(),
+                    false => rooms.store.existing(lost.clone()).await.unwrap_or_default(),
+                };
+                for (i, id) in lost.iter().enumerate() {
+                    if present.get(i) == Some(&false) {
+                        tracing::info!(room = %id, "session deleted on another hub: the room ends here");
+                        rooms.lose(id, ProtocolError::SessionDeleted);
+                    } else {
+                        tracing::warn!(room = %id, hub = %rooms.hub, "lease lost: the room ends here");
+                        rooms.lose(id, ProtocolError::Elsewhere { retry_ms: RETRY_MS });
+                    }
                 }
                 for id in &renewed.wanted {
                     tracing::info!(room = %id, hub = %rooms.hub, "room wanted by another hub: handing it over");

@@ -153,6 +153,10 @@ impl Store {
         let began = Instant::now();
         let mut tx = self.pool.begin().await?;
         for delete in [
+            // First, so it waits for a hub's write in flight (which holds the lease `FOR SHARE`),
+            // and the hub that holds the room hears at its next renewal that it is gone. The row
+            // stays: tokens only grow.
+            "UPDATE leases SET expires_at = now() WHERE room = $1 AND expires_at > now()",
             "DELETE FROM events WHERE room = $1",
             "DELETE FROM ops WHERE room = $1",
             "DELETE FROM participant_keys WHERE room = $1",
