@@ -277,3 +277,38 @@ async fn a_hub_that_wants_a_room_is_heard_by_its_owner_at_the_next_renewal() {
             .is_empty()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hub_paused_inside_a_write_holds_up_a_takeover_for_seconds_not_forever() {
+    use sqlx::Connection;
+    let (store, url) = fresh().await;
+    assert!(store.create_session(session("r", "AAAAAA")).await.unwrap());
+    let ttl = Duration::from_millis(500);
+    assert_eq!(store.claim("r", "a", ttl).await.unwrap(), Some(1));
+    // Hub a's write, frozen after its fence check: the lease row is held FOR SHARE.
+    let mut paused = sqlx::PgConnection::connect_with(&super::connect_options(&url).unwrap())
+        .await
+        .unwrap();
+    let mut tx = paused.begin().await.unwrap();
+    sqlx::query("SELECT 1 FROM leases WHERE room = 'r' AND token = 1 FOR SHARE")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tokio::time::sleep(ttl).await;
+    // The lease has lapsed; b's claim waits for a's transaction, which PostgreSQL ends.
+    let began = std::time::Instant::now();
+    let claimed = tokio::time::timeout(Duration::from_secs(10), store.claim("r", "b", ttl))
+        .await
+        .expect("the takeover waited on a paused hub for good");
+    assert_eq!(claimed.unwrap(), Some(2));
+    assert!(
+        began.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        began.elapsed()
+    );
+    // And a, resumed, cannot finish its write.
+    assert!(
+        tx.commit().await.is_err(),
+        "a committed after its transaction was ended"
+    );
+}
