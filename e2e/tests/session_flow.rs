@@ -131,7 +131,8 @@ fn a_session_from_start_to_close() -> Result<()> {
         bert.wait_for(&tid("join-form")).await?;
         let bert_url = bert.current_url().await?;
         ensure!(
-            bert_url.path() == format!("/r/{room}"),
+            // The join link: the participant's client.
+            bert_url.path() == format!("/j/{room}"),
             "the code led to {bert_url}"
         );
         let bert_id = join_here(&bert, "Bert", "network").await?;
