@@ -58,8 +58,10 @@ impl Cluster {
         }
         let pg = Postgres::start()?;
         let database_url = pg.fresh_database("cluster")?;
+        // KOERSBORD_CLUSTER_KEEP=1 keeps the logs and the proxy's config for a look afterwards.
         let dir = tempfile::Builder::new()
             .prefix("koersbord-cluster-")
+            .disable_cleanup(std::env::var_os("KOERSBORD_CLUSTER_KEEP").is_some())
             .tempdir()?;
         let mut cluster = Cluster {
             hubs: Vec::new(),

@@ -59,6 +59,11 @@ impl Run {
         self.kills.iter().map(|k| k.1.max).max().unwrap_or_default()
     }
 
+    /// Whether every kill and pause hit some clients (else the run proved nothing).
+    pub fn all_hit(&self) -> bool {
+        self.kills.iter().chain(&self.pauses).all(|k| k.1.hit > 0)
+    }
+
     /// Clients cut off by a killed hub that never came back.
     pub fn lost_after_kill(&self) -> usize {
         self.kills.iter().map(|k| k.1.hit - k.1.back).sum()
@@ -94,6 +99,8 @@ pub async fn run(cluster: &mut Cluster, opts: &ScenarioOptions) -> Result<Run> {
     let mut pauses = Vec::new();
     sleep(opts.settle).await;
     for round in 0..opts.rounds {
+        // The busiest, not always the same: a restarted hub gets no rooms back until their
+        // clients reconnect, so killing it again would hit nobody.
         let victim = busiest(&load, cluster, None)?;
         let at = Instant::now();
         cluster.kill_hub(victim);

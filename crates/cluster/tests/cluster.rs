@@ -33,6 +33,7 @@ async fn three_hubs_survive_kills_and_a_pause() {
         run.verdict.acked > 500,
         "too little got through:\n{summary}"
     );
+    assert!(run.all_hit(), "a kill or pause hit no client:\n{summary}");
     assert_eq!(run.lost_after_kill(), 0, "clients lost:\n{summary}");
     assert!(
         run.worst_kill_recovery() <= Duration::from_secs(5),
