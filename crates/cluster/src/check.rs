@@ -216,3 +216,7 @@ fn check_drops(
         ));
     }
 }
+
+#[cfg(test)]
+#[path = "check_tests.rs"]
+mod tests;

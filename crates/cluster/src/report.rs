@@ -68,14 +68,14 @@ pub struct Recovery {
     pub max: Duration,
 }
 
-pub fn recovery(reports: &[ClientReport], hub: &str, at: Instant) -> Recovery {
+/// For the clients of `hub` (`None`: of every hub, as when the proxy restarts).
+pub fn recovery(reports: &[ClientReport], hub: Option<&str>, at: Instant) -> Recovery {
     let mut r = Recovery::default();
     for report in reports {
         let s = &report.sessions;
-        let Some(k) = s
-            .iter()
-            .position(|s| s.hub == hub && s.welcomed <= at && s.ended.is_none_or(|e| e >= at))
-        else {
+        let Some(k) = s.iter().position(|s| {
+            hub.is_none_or(|h| s.hub == h) && s.welcomed <= at && s.ended.is_none_or(|e| e >= at)
+        }) else {
             continue;
         };
         r.hit += 1;

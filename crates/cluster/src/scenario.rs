@@ -20,6 +20,9 @@ pub struct ScenarioOptions {
     /// 3 s lease, so another hub may take its rooms).
     pub dead: Duration,
     pub paused: Duration,
+    /// Restart the proxy after the kills and pauses: every tunnel is cut and each room's clients
+    /// come back to the hub its hash names, taking the room over from the hub that held it.
+    pub restart_proxy: bool,
     /// Quiet time after each event, for clients to settle (and rooms to move back).
     pub settle: Duration,
 }
@@ -38,6 +41,7 @@ impl ScenarioOptions {
             dead: Duration::from_secs(3),
             paused: Duration::from_secs(5),
             settle: Duration::from_secs(4),
+            restart_proxy: true,
         }
     }
 }
@@ -47,6 +51,7 @@ pub struct Run {
     pub verdict: Verdict,
     pub kills: Vec<(String, Recovery)>,
     pub pauses: Vec<(String, Recovery)>,
+    pub proxy_restarts: Vec<(String, Recovery)>,
     pub clients: usize,
     pub sessions: usize,
     pub elsewhere: u32,
@@ -61,7 +66,12 @@ impl Run {
 
     /// Whether every kill and pause hit some clients (else the run proved nothing).
     pub fn all_hit(&self) -> bool {
-        self.kills.iter().chain(&self.pauses).all(|k| k.1.hit > 0)
+        let events = self
+            .kills
+            .iter()
+            .chain(&self.pauses)
+            .chain(&self.proxy_restarts);
+        events.clone().count() > 0 && events.into_iter().all(|k| k.1.hit > 0)
     }
 
     /// Clients cut off by a killed hub that never came back.
@@ -77,7 +87,11 @@ impl Run {
             self.sessions,
             self.elsewhere
         );
-        for (what, list) in [("kill -9", &self.kills), ("SIGSTOP", &self.pauses)] {
+        for (what, list) in [
+            ("kill -9", &self.kills),
+            ("SIGSTOP", &self.pauses),
+            ("restart of", &self.proxy_restarts),
+        ] {
             for (hub, r) in list {
                 let _ = writeln!(
                     out,
@@ -118,13 +132,20 @@ pub async fn run(cluster: &mut Cluster, opts: &ScenarioOptions) -> Result<Run> {
             pauses.push((crate::haproxy::hub_name(victim), at));
         }
     }
+    let mut proxy_restarts = Vec::new();
+    if opts.restart_proxy {
+        let at = Instant::now();
+        tokio::task::block_in_place(|| cluster.restart_proxy())?;
+        sleep(opts.settle).await;
+        proxy_restarts.push(("haproxy".to_owned(), at));
+    }
     let clients = load.clients();
     let reports = load.stop().await;
     let verdict = check(cluster.database_url(), &reports).await?;
     let measure = |list: Vec<(String, Instant)>| -> Vec<(String, Recovery)> {
         list.into_iter()
             .map(|(hub, at)| {
-                let r = recovery(&reports, &hub, at);
+                let r = recovery(&reports, hub.starts_with("hub-").then_some(&*hub), at);
                 (hub, r)
             })
             .collect()
@@ -133,6 +154,7 @@ pub async fn run(cluster: &mut Cluster, opts: &ScenarioOptions) -> Result<Run> {
         verdict,
         kills: measure(kills),
         pauses: measure(pauses),
+        proxy_restarts: measure(proxy_restarts),
         clients,
         sessions: reports.iter().map(|r| r.sessions.len()).sum(),
         elsewhere: reports.iter().map(|r| r.elsewhere).sum(),
