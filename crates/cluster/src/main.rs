@@ -35,6 +35,9 @@ enum Cmd {
         rooms: usize,
         #[arg(long, default_value_t = 10)]
         minutes: u64,
+        /// Milliseconds between a participant's ack and its next drop (±50 %).
+        #[arg(long, default_value_t = 1000)]
+        pace_ms: u64,
     },
 }
 
@@ -52,9 +55,14 @@ async fn main() -> Result<()> {
             println!("logs: {}", cluster.log_dir().display());
             tokio::signal::ctrl_c().await?;
         }
-        Cmd::Soak { rooms, minutes } => {
+        Cmd::Soak {
+            rooms,
+            minutes,
+            pace_ms,
+        } => {
             let mut opts = ScenarioOptions::short();
             opts.load.rooms = rooms;
+            opts.load.pace = Duration::from_millis(pace_ms);
             // A round: a kill (dead + settle), and a pause (paused + settle) every other round.
             let round = opts.dead + opts.settle + (opts.paused + opts.settle) / 2;
             opts.rounds = (Duration::from_secs(minutes * 60).as_secs_f64() / round.as_secs_f64())
@@ -67,11 +75,21 @@ async fn main() -> Result<()> {
             );
             let run = scenario::run(&mut cluster, &opts).await?;
             print!("{}", run.summary());
-            if !run.verdict.ok()
-                || run.lost_after_kill() > 0
-                || run.worst_kill_recovery() > Duration::from_secs(5)
-            {
-                anyhow::bail!("the cluster failed its checks");
+            let mut failed = Vec::new();
+            if !run.verdict.ok() {
+                failed.push("the checks of the database");
+            }
+            if !run.all_hit() {
+                failed.push("a kill or pause hit no client");
+            }
+            if run.lost_after_kill() > 0 {
+                failed.push("clients cut off by a kill never came back");
+            }
+            if run.worst_kill_recovery() > Duration::from_secs(5) {
+                failed.push("a client took over 5 s to come back after its hub died");
+            }
+            if !failed.is_empty() {
+                anyhow::bail!("failed: {}", failed.join("; "));
             }
             println!("all checks passed");
         }

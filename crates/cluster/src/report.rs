@@ -66,6 +66,18 @@ pub struct Recovery {
     pub back: usize,
     /// The longest time from `at` to such a welcome.
     pub max: Duration,
+    /// Every such time, shortest first.
+    pub times: Vec<Duration>,
+}
+
+impl Recovery {
+    /// The time by which `q` (0..=1) of the clients that came back were back.
+    pub fn quantile(&self, q: f64) -> Duration {
+        let Some(last) = self.times.len().checked_sub(1) else {
+            return Duration::ZERO;
+        };
+        self.times[((last as f64) * q).round() as usize]
+    }
 }
 
 /// For the clients of `hub` (`None`: of every hub, as when the proxy restarts).
@@ -81,8 +93,11 @@ pub fn recovery(reports: &[ClientReport], hub: Option<&str>, at: Instant) -> Rec
         r.hit += 1;
         if let Some(next) = s.get(k + 1) {
             r.back += 1;
-            r.max = r.max.max(next.welcomed.saturating_duration_since(at));
+            let took = next.welcomed.saturating_duration_since(at);
+            r.max = r.max.max(took);
+            r.times.push(took);
         }
     }
+    r.times.sort();
     r
 }

@@ -95,9 +95,12 @@ impl Run {
             for (hub, r) in list {
                 let _ = writeln!(
                     out,
-                    "  {what} {hub}: {} clients cut off, {} back, slowest after {} ms",
+                    "  {what} {hub}: {} clients cut off, {} back; back after {} ms (median), \
+                     {} ms (95 %), {} ms (slowest)",
                     r.hit,
                     r.back,
+                    r.quantile(0.5).as_millis(),
+                    r.quantile(0.95).as_millis(),
                     r.max.as_millis()
                 );
             }

@@ -28,7 +28,10 @@ async fn three_hubs_survive_kills_and_a_pause() {
         .await
         .expect("the run failed");
     let summary = run.summary();
-    println!("{summary}logs: {}", cluster.log_dir().display());
+    println!(
+        "{summary}logs: {} (kept with KOERSBORD_CLUSTER_KEEP=1)",
+        cluster.log_dir().display()
+    );
     // Every check named, so a failure says all that failed, not only the first.
     let mut failed = Vec::new();
     if run.verdict.acked < 500 {
