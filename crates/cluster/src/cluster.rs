@@ -3,7 +3,7 @@
 
 use crate::haproxy;
 use anyhow::{Context, Result, bail};
-use koersbord_pgtest::{Postgres, spawn_kept};
+use koersbord_pgtest::{Postgres, spawn_kept_with};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -205,7 +205,8 @@ impl Cluster {
             .stdin(Stdio::null())
             .stdout(self.log_file(&format!("{name}.log"))?)
             .stderr(self.log_file(&format!("{name}.log"))?);
-        self.hubs[i].child = Some(spawn_kept(cmd)?);
+        // SIGKILL if we die: a hub we paused would never act on a gentler signal.
+        self.hubs[i].child = Some(spawn_kept_with(cmd, libc::SIGKILL)?);
         Ok(())
     }
 
@@ -231,7 +232,8 @@ impl Cluster {
             .stdin(Stdio::null())
             .stdout(self.log_file("haproxy.log")?)
             .stderr(self.log_file("haproxy.log")?);
-        self.proxy = Some(spawn_kept(cmd)?);
+        // SIGKILL if we die: HAProxy outlives a SIGINT from the parent-death signal (seen here).
+        self.proxy = Some(spawn_kept_with(cmd, libc::SIGKILL)?);
         let until = Instant::now() + Duration::from_secs(10);
         while TcpStream::connect(self.front_addr()).is_err() {
             if let Some(child) = self.proxy.as_mut()
