@@ -302,11 +302,19 @@ pub fn backoff_ms(attempt: u32, random: f64) -> u32 {
     (base * (0.75 + 0.5 * random)) as u32
 }
 
-/// The backoff, or what the server asked for (plus up to a quarter on top) if that is longer.
+/// What the server asked for (plus up to a quarter on top), or else the backoff. A server that
+/// says when (`elsewhere`: the room moves to another hub within a lease) is believed, so a room
+/// that moves is back within seconds rather than after a doubled backoff; never sooner than
+/// [`MIN_ASKED_MS`], whatever it says.
 pub fn retry_delay_ms(attempt: u32, asked_ms: u32, random: f64) -> u32 {
-    let asked = (f64::from(asked_ms) * (1.0 + 0.25 * random)) as u32;
-    backoff_ms(attempt, random).max(asked)
+    if asked_ms == 0 {
+        return backoff_ms(attempt, random);
+    }
+    (f64::from(asked_ms.max(MIN_ASKED_MS)) * (1.0 + 0.25 * random)) as u32
 }
+
+/// The shortest wait a server can ask for.
+const MIN_ASKED_MS: u32 = 100;
 
 fn ws_url(room: &str) -> String {
     let location = web_sys::window().expect("window").location();
@@ -331,8 +339,10 @@ mod tests {
         assert_eq!(retry_delay_ms(1, 0, 0.5), 250);
         assert_eq!(retry_delay_ms(1, 2_000, 0.0), 2_000);
         assert_eq!(retry_delay_ms(1, 2_000, 1.0), 2_500);
-        // Past its ask, the backoff rules.
-        assert_eq!(retry_delay_ms(30, 2_000, 0.5), 10_000);
+        // Asked, the doubling backoff of many attempts does not apply; asked for 0 ms, 100.
+        assert_eq!(retry_delay_ms(30, 1_000, 0.0), 1_000);
+        assert_eq!(retry_delay_ms(30, 0, 0.5), 10_000);
+        assert_eq!(retry_delay_ms(3, 1, 0.0), 100);
     }
 
     #[test]

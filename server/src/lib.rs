@@ -71,12 +71,13 @@ pub(crate) struct App {
 }
 
 impl App {
-    fn new(config: Config, store: Store) -> App {
+    fn new(config: Config, store: Store, hub: String) -> App {
         let tuning = &config.tuning;
         let limiter = IpLimiter::per_minute(tuning.join_codes_per_min);
         let sessions = IpLimiter::per_hour(tuning.sessions_per_hour, tuning.sessions_burst);
         let rooms = Rooms::new(store, tuning.room_idle)
-            .with_drag_tick(Duration::from_millis(tuning.drag_tick_ms));
+            .with_drag_tick(Duration::from_millis(tuning.drag_tick_ms))
+            .with_hub(hub);
         App {
             config: Arc::new(config),
             rooms: Arc::new(rooms),
@@ -182,8 +183,12 @@ impl Server {
                 opened
             }
         };
+        let hub = room::lease::hub_name(config.hub_id.as_deref(), listener.local_addr()?.port());
+        if store.is_shared() {
+            tracing::info!(hub = %hub, "sharing the database with other servers");
+        }
         Ok(Server {
-            app: App::new(config, store.clone()),
+            app: App::new(config, store.clone(), hub),
             listener,
             metrics,
             store,
@@ -231,6 +236,10 @@ impl Server {
             app.config.tuning.retention_days,
             app.shutdown.clone(),
         ));
+        // Leases matter only where other servers share the database.
+        let leases = store
+            .is_shared()
+            .then(|| tokio::spawn(room::lease::keep(app.rooms.clone(), app.shutdown.clone())));
         // Frames are small and must leave at once: without TCP_NODELAY, Nagle's algorithm holds a
         // frame while the previous one is unacknowledged, which on a real network adds up to a
         // round trip (more with delayed ACKs) to a drag relay.
@@ -253,6 +262,9 @@ impl Server {
         close_sockets(&app).await;
         // A sweep in progress finishes its session; none starts after the cancel.
         let _ = sweeper.await;
+        if let Some(leases) = leases {
+            let _ = leases.await;
+        }
         let rooms = app.rooms.count();
         app.rooms.stop(ROOM_STOP_GRACE).await;
         store.close().await;

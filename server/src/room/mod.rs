@@ -10,12 +10,13 @@ mod delivery;
 pub mod drags;
 mod fanout;
 pub mod hub;
+pub mod lease;
 mod ops;
 pub(crate) use ops::REMEMBERED as REMEMBERED_OPS;
 mod task;
 
 use crate::keys;
-use crate::store::{SessionRecord, Store, StoreError};
+use crate::store::{Fence, SessionRecord, Store, StoreError};
 use dashmap::DashMap;
 use hub::{Hub, RoomMsg, now_ms};
 use koersbord_shared::domain::ParticipantId;
@@ -43,6 +44,30 @@ struct RoomKeys {
     screen: String,
 }
 
+impl RoomKeys {
+    fn of(session: &SessionRecord) -> RoomKeys {
+        RoomKeys {
+            facilitator: session.facilitator_key.clone(),
+            join: session.join_key.clone(),
+            screen: session.screen_key.clone(),
+        }
+    }
+
+    /// The role a presented key grants, if any.
+    fn role_for(&self, key: &str) -> Option<Role> {
+        // Compare against all three so the time taken does not tell which one nearly matched.
+        let facilitator = keys::same_key(key, &self.facilitator);
+        let join = keys::same_key(key, &self.join);
+        let screen = keys::same_key(key, &self.screen);
+        match (facilitator, join, screen) {
+            (true, _, _) => Some(Role::Facilitator),
+            (_, true, _) => Some(Role::Participant),
+            (_, _, true) => Some(Role::Screen),
+            _ => None,
+        }
+    }
+}
+
 /// A cheap handle to a live room: its keys and its task's inbox.
 #[derive(Clone)]
 pub struct RoomHandle {
@@ -56,21 +81,15 @@ pub struct RoomHandle {
     /// Why this run of the room ended under its connections, when they should hear it (the
     /// store failed: `storage_unavailable`). Set by the task before it lets go of them.
     ended: Arc<OnceLock<ProtocolError>>,
+    /// Cancelled when this hub no longer holds the room's lease, or hands the room over
+    /// (`lease.rs`): the run ends, its connections told `ended`.
+    lost: CancellationToken,
 }
 
 impl RoomHandle {
     /// The role a presented key grants in this room, if any.
     pub fn role_for(&self, key: &str) -> Option<Role> {
-        // Compare against all three so the time taken does not tell which one nearly matched.
-        let facilitator = keys::same_key(key, &self.keys.facilitator);
-        let join = keys::same_key(key, &self.keys.join);
-        let screen = keys::same_key(key, &self.keys.screen);
-        match (facilitator, join, screen) {
-            (true, _, _) => Some(Role::Facilitator),
-            (_, true, _) => Some(Role::Participant),
-            (_, _, true) => Some(Role::Screen),
-            _ => None,
-        }
+        self.keys.role_for(key)
     }
 
     /// Sends a message the room must not lose, waiting for room in its inbox. False once the room
@@ -137,6 +156,8 @@ const CREATE_ATTEMPTS: usize = 8;
 pub struct Rooms {
     live: Arc<DashMap<String, RoomHandle>>,
     store: Store,
+    /// This server's name on the leases it holds (`lease.rs`).
+    hub: String,
     /// A room nobody is connected to unloads after this long.
     idle_after: Duration,
     /// How long drags for protocol-2 connections are gathered (`drags.rs`).
@@ -157,10 +178,17 @@ impl Rooms {
         self
     }
 
+    /// Names this server on the leases it takes (`lease::hub_name`).
+    pub fn with_hub(mut self, hub: String) -> Rooms {
+        self.hub = hub;
+        self
+    }
+
     pub fn new(store: Store, idle_after: Duration) -> Rooms {
         Rooms {
             live: Arc::default(),
             store,
+            hub: "local".into(),
             idle_after,
             drag_tick: drags::DEFAULT_TICK,
             loading: tokio::sync::Mutex::new(()),
@@ -199,10 +227,19 @@ impl Rooms {
                 screen_key: session.screen_key.clone(),
                 join_code: session.join_code.clone(),
             };
-            let state = RoomState::following(session.setup.clone(), session.follow_up.clone());
-            self.start(session, state, HashMap::new(), Vec::new());
             tracing::info!(room = %created.room, "session created");
             crate::metrics::session_created();
+            // With other hubs on the database, the room starts where the proxy sends its first
+            // hello (`open`), which is seldom where the session was made.
+            if self.store.is_shared() {
+                return Ok(created);
+            }
+            let state = RoomState::following(session.setup.clone(), session.follow_up.clone());
+            let fence = Fence {
+                hub: self.hub.clone(),
+                token: 1,
+            };
+            self.start(session, state, HashMap::new(), Vec::new(), fence);
             return Ok(created);
         }
         Err(StoreError::Corrupt(
@@ -211,7 +248,8 @@ impl Rooms {
     }
 
     /// The live room with this id, loading it from the store if it is not live. `None` if no such
-    /// session was ever created.
+    /// session was ever created. [`StoreError::Fenced`] when another hub holds its lease: that hub
+    /// is asked to hand it over, and the client is told to come back (`elsewhere`).
     pub async fn open(&self, id: &str) -> Result<Option<RoomHandle>, StoreError> {
         if let Some(room) = self.get(id) {
             return Ok(Some(room));
@@ -227,13 +265,49 @@ impl Rooms {
         if self.stop.is_cancelled() {
             return Err(StoreError::Closed);
         }
+        // No lease for what does not exist: a stranger's made-up ids leave no rows.
+        if self.store.is_shared() && self.store.existing(vec![id.to_owned()]).await? != [true] {
+            return Ok(None);
+        }
+        // Claimed before it is read: from here on no other hub can write to it, so what is read
+        // is all there is.
+        let Some(token) = self.store.claim(id, &self.hub, lease::TTL).await? else {
+            if let Err(e) = self.store.want(id, &self.hub).await {
+                tracing::warn!(room = %id, error = %e, "cannot ask for a room");
+            }
+            return Err(StoreError::Fenced);
+        };
+        let fence = Fence {
+            hub: self.hub.clone(),
+            token,
+        };
         let Some(stored) = self.store.load_room(id).await? else {
+            let _ = self.store.release(id, &fence).await;
             return Ok(None);
         };
         let state = stored.state();
         let keys = stored.participant_keys.into_iter().collect();
-        tracing::info!(room = %id, events = stored.events.len(), "room loaded");
-        Ok(Some(self.start(stored.session, state, keys, stored.ops)))
+        tracing::info!(room = %id, events = stored.events.len(), token, "room loaded");
+        Ok(Some(self.start(
+            stored.session,
+            state,
+            keys,
+            stored.ops,
+            fence,
+        )))
+    }
+
+    /// Ends this hub's run of `id`, if it is live here, telling its connections `why`.
+    pub fn lose(&self, id: &str, why: ProtocolError) {
+        if let Some(room) = self.get(id) {
+            let _ = room.ended.set(why);
+            room.lost.cancel();
+        }
+    }
+
+    /// The ids of the rooms live here now.
+    pub fn live_ids(&self) -> Vec<String> {
+        self.live.iter().map(|r| r.key().clone()).collect()
     }
 
     /// Starts the task that owns a room and makes it findable.
@@ -243,18 +317,16 @@ impl Rooms {
         state: RoomState,
         participant_keys: HashMap<String, ParticipantId>,
         ops: Vec<ops::StoredOp>,
+        fence: Fence,
     ) -> RoomHandle {
         let (inbox, rx) = mpsc::channel(ROOM_INBOX);
         let handle = RoomHandle {
-            keys: Arc::new(RoomKeys {
-                facilitator: session.facilitator_key,
-                join: session.join_key.clone(),
-                screen: session.screen_key.clone(),
-            }),
+            keys: Arc::new(RoomKeys::of(&session)),
             inbox,
             generation: self.next_generation.fetch_add(1, Ordering::Relaxed),
             deleted: CancellationToken::new(),
             ended: Arc::default(),
+            lost: CancellationToken::new(),
         };
         let invite = Invite {
             join_key: session.join_key,
@@ -275,6 +347,8 @@ impl Rooms {
             stop: self.stop.clone(),
             deleted: handle.deleted.clone(),
             ended: handle.ended.clone(),
+            lost: handle.lost.clone(),
+            fence,
             _live: crate::metrics::room_live(),
         }));
         handle
@@ -368,15 +442,17 @@ impl Rooms {
         id: &str,
         key: &str,
     ) -> Result<Option<Result<Series, ()>>, StoreError> {
-        let Some(handle) = self.open(id).await? else {
+        // Read from the store, not by opening the room: an HTTP call must not claim a room's
+        // lease away from the hub its clients are on.
+        if !keys::looks_like_room_id(id) {
             return Ok(None);
-        };
-        if handle.role_for(key).is_none() {
-            return Ok(Some(Err(())));
         }
         let Some(stored) = self.store.load_room(id).await? else {
             return Ok(None);
         };
+        if RoomKeys::of(&stored.session).role_for(key).is_none() {
+            return Ok(Some(Err(())));
+        }
         let mut earlier: Vec<SeriesEntry> = stored
             .session
             .follow_up

@@ -16,7 +16,7 @@
 use super::RoomHandle;
 use super::hub::{Hub, RoomMsg, now_ms};
 use crate::metrics::Held;
-use crate::store::{Changes, Store, StoreError};
+use crate::store::{Changes, Fence, Store, StoreError};
 use dashmap::DashMap;
 use koersbord_shared::protocol::ProtocolError;
 use std::collections::VecDeque;
@@ -40,6 +40,10 @@ pub(super) struct Running {
     pub deleted: CancellationToken,
     /// Why the room ended, for its connections' goodbyes (`RoomHandle::ended_with`).
     pub ended: Arc<OnceLock<ProtocolError>>,
+    /// Cancelled when the lease is gone or handed over (`lease.rs`).
+    pub lost: CancellationToken,
+    /// This run's lease: every commit is fenced by it.
+    pub fence: Fence,
     /// Counts the room as live until its task ends.
     pub _live: Held,
 }
@@ -74,6 +78,7 @@ pub(super) async fn run(mut r: Running) {
                 }
                 _ = r.stop.cancelled() => break "server stopping",
                 _ = r.deleted.cancelled() => break "deleted",
+                _ = r.lost.cancelled() => break "lease lost or handed over",
             }
         } else {
             // Drags gathered for protocol-2 connections go out when their tick ends, or sooner
@@ -88,6 +93,7 @@ pub(super) async fn run(mut r: Running) {
                 }
                 _ = r.stop.cancelled() => break "server stopping",
                 _ = r.deleted.cancelled() => break "deleted",
+                _ = r.lost.cancelled() => break "lease lost or handed over",
             }
         };
         // The registry holds a sender while the room is registered, so this ends only after that.
@@ -111,6 +117,13 @@ pub(super) async fn run(mut r: Running) {
         {
             // The hub is ahead of the disk now. Drop it unsent: its connections close, and the
             // room comes back from what the store has, which is all that anyone was told.
+            if matches!(e, StoreError::Fenced) {
+                tracing::warn!(room = %r.hub.room, token = r.fence.token, "fenced: another hub holds the room now");
+                let _ = r.ended.set(ProtocolError::Elsewhere {
+                    retry_ms: super::lease::RETRY_MS,
+                });
+                break "fenced";
+            }
             tracing::error!(room = %r.hub.room, error = %e, "cannot store a room's changes");
             let _ = r.ended.set(ProtocolError::StorageUnavailable);
             break "store failed";
@@ -118,6 +131,11 @@ pub(super) async fn run(mut r: Running) {
         r.hub.flush();
     };
     r.unregister();
+    // Before the connections hear why: whoever they reach next may claim the room at once. Only
+    // this run's own lease is released (by its token), so a lost one is left alone.
+    if let Err(e) = r.store.release(&r.hub.room, &r.fence).await {
+        tracing::debug!(room = %r.hub.room, error = %e, "cannot release the lease: it lapses");
+    }
     tracing::info!(room = %r.hub.room, why, "room unloaded");
 }
 
@@ -130,7 +148,7 @@ async fn commit(
     carried: &mut VecDeque<RoomMsg>,
 ) -> Result<(), StoreError> {
     let room = r.hub.room.clone();
-    let commit = r.store.append(&room, changes);
+    let commit = r.store.append_fenced(&room, &r.fence, changes);
     tokio::pin!(commit);
     let mut open = true;
     loop {

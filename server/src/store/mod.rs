@@ -100,6 +100,13 @@ pub struct Fence {
     pub token: u64,
 }
 
+/// What a renewal found: the rooms still held, and which of them another hub asked for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Renewed {
+    pub held: Vec<String>,
+    pub wanted: Vec<String>,
+}
+
 /// A cheap handle to the database, whichever it is.
 #[derive(Clone)]
 pub enum Store {
@@ -150,7 +157,9 @@ impl Store {
         each!(self, s => s.create_session(session).await)
     }
 
-    /// Commits a room's changes; returns once they are durable.
+    /// Commits a room's changes without a lease; returns once they are durable. The rooms write
+    /// through [`append_fenced`](Self::append_fenced); this is for the store's own tests.
+    #[cfg(test)]
     pub async fn append(&self, room: &str, changes: Changes) -> Result<(), StoreError> {
         each!(self, s => s.append(room, changes).await)
     }
@@ -206,12 +215,7 @@ impl Store {
     }
 }
 
-/// Leases, for hubs that share one PostgreSQL database. Nothing in the server claims rooms yet (the
-/// hub's ownership of rooms comes next, issue #19); the store's side is here and tested.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "the hubs take leases in the next step")
-)]
+/// Leases, for hubs that share one PostgreSQL database (`room/lease.rs` uses them).
 impl Store {
     /// Commits a room's changes only while `fence` is the room's live lease; returns once they are
     /// durable, or [`StoreError::Fenced`] with nothing written. SQLite has one server per file, so
@@ -248,11 +252,27 @@ impl Store {
         hub: &str,
         rooms: &[String],
         ttl: Duration,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<Renewed, StoreError> {
         match self {
-            Store::Sqlite(_) => Ok(rooms.to_vec()),
+            Store::Sqlite(_) => Ok(Renewed {
+                held: rooms.to_vec(),
+                wanted: Vec::new(),
+            }),
             Store::Postgres(s) => s.renew(hub, rooms, ttl).await,
         }
+    }
+
+    /// Asks the hub that holds `room` to hand it to `hub`. SQLite: nobody else holds it.
+    pub async fn want(&self, room: &str, hub: &str) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(_) => Ok(()),
+            Store::Postgres(s) => s.want(room, hub).await,
+        }
+    }
+
+    /// Whether other servers may share this database (and so own some of its rooms).
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Store::Postgres(_))
     }
 
     /// Gives up `hub`'s lease on `room` (if `token` is still its lease), so another hub may claim

@@ -16,8 +16,9 @@ use crate::App;
 use crate::config::Tuning;
 use crate::metrics::labels::{DragDrop, PENDING};
 use crate::metrics::{self, Held, Traffic};
-use crate::room::RoomHandle;
 use crate::room::hub::{ConnId, Frame, RoomMsg, now_ms};
+use crate::room::{RoomHandle, lease};
+use crate::store::StoreError;
 use axum::body::Bytes;
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::stream::{SplitSink, SplitStream};
@@ -94,6 +95,11 @@ async fn live(
         let room = match app.rooms.open(&hello.room).await {
             Ok(Some(room)) => room,
             Ok(None) => return Ending::Fatal(ProtocolError::UnknownRoom),
+            Err(StoreError::Fenced) => {
+                return Ending::Fatal(ProtocolError::Elsewhere {
+                    retry_ms: lease::RETRY_MS,
+                });
+            }
             Err(e) => {
                 tracing::error!(conn, error = %e, "cannot open a room");
                 return Ending::Fatal(ProtocolError::StorageUnavailable);

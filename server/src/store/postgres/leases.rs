@@ -4,7 +4,7 @@
 //! past its lease (and whose room another hub took over) cannot write into the new owner's history.
 
 use super::Store;
-use crate::store::{Fence, StoreError};
+use crate::store::{Fence, Renewed, StoreError};
 use sqlx::{Postgres, Transaction};
 use std::time::Duration;
 
@@ -43,24 +43,45 @@ impl Store {
     }
 
     /// Extends `hub`'s live leases among `rooms` by `ttl`, in one statement; returns the rooms it
-    /// still holds. An expired lease is not renewed: the hub must claim it again (a new token).
+    /// still holds, and of those the ones another hub asked for ([`want`](Self::want)). An
+    /// expired lease is not renewed: the hub must claim it again (a new token).
     pub async fn renew(
         &self,
         hub: &str,
         rooms: &[String],
         ttl: Duration,
-    ) -> Result<Vec<String>, StoreError> {
+    ) -> Result<Renewed, StoreError> {
         let _open = self.writing().await?;
-        Ok(sqlx::query_scalar(
+        let rows: Vec<(String, bool)> = sqlx::query_as(
             "UPDATE leases SET expires_at = now() + make_interval(secs => $3)
              WHERE hub = $1 AND room = ANY($2) AND expires_at > now()
-             RETURNING room",
+             RETURNING room, wanted IS NOT NULL AND wanted <> hub",
         )
         .bind(hub)
         .bind(rooms)
         .bind(ttl.as_secs_f64())
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        let wanted = rows.iter().filter(|r| r.1).map(|r| r.0.clone()).collect();
+        Ok(Renewed {
+            held: rows.into_iter().map(|r| r.0).collect(),
+            wanted,
+        })
+    }
+
+    /// Says that `hub` wants `room`, which another hub holds (the proxy sends its clients to
+    /// `hub` now): the owner hands it over at its next renewal.
+    pub async fn want(&self, room: &str, hub: &str) -> Result<(), StoreError> {
+        let _open = self.writing().await?;
+        sqlx::query(
+            "UPDATE leases SET wanted = $2
+             WHERE room = $1 AND hub <> $2 AND expires_at > now()",
+        )
+        .bind(room)
+        .bind(hub)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Ends `fence`'s lease on `room` now, if it is still the live one. The row stays, so the next

@@ -26,6 +26,18 @@ const POOL_SIZE: u32 = 10;
 /// an unreachable database must be reported, not waited out.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A transaction left open this long with nothing sent is ended by PostgreSQL, its locks with it.
+/// A hub paused in the middle of a write (SIGSTOP, a frozen VM) holds its lease `FOR SHARE`; this
+/// bounds how long that holds up the hub taking the room over. Far above a write's round trips.
+const IDLE_IN_TRANSACTION: &str = "2s";
+
+/// The options every connection of the pool is made with: `url`'s, and [`IDLE_IN_TRANSACTION`].
+pub(super) fn connect_options(url: &str) -> anyhow::Result<PgConnectOptions> {
+    Ok(PgConnectOptions::from_str(url)
+        .map_err(|e| anyhow::anyhow!("--database-url is not a PostgreSQL address: {e}"))?
+        .options([("idle_in_transaction_session_timeout", IDLE_IN_TRANSACTION)]))
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match e {
@@ -47,8 +59,7 @@ pub struct Store {
 impl Store {
     /// Connects to `url`, brings the schema up to date, and keeps a pool of connections.
     pub async fn connect(url: &str) -> anyhow::Result<Store> {
-        let options = PgConnectOptions::from_str(url)
-            .map_err(|e| anyhow::anyhow!("--database-url is not a PostgreSQL address: {e}"))?;
+        let options = connect_options(url)?;
         // Where, without the user or password the address may carry.
         let place = format!(
             "{}:{}/{}",
@@ -120,6 +131,7 @@ impl Store {
     }
 
     /// Commits a room's changes in one transaction; returns once it has committed.
+    #[cfg(test)]
     pub async fn append(&self, room: &str, changes: Changes) -> Result<(), StoreError> {
         self.append_fenced(room, None, changes).await
     }
@@ -152,6 +164,10 @@ impl Store {
         let began = Instant::now();
         let mut tx = self.pool.begin().await?;
         for delete in [
+            // First, so it waits for a hub's write in flight (which holds the lease `FOR SHARE`),
+            // and the hub that holds the room hears at its next renewal that it is gone. The row
+            // stays: tokens only grow.
+            "UPDATE leases SET expires_at = now() WHERE room = $1 AND expires_at > now()",
             "DELETE FROM events WHERE room = $1",
             "DELETE FROM ops WHERE room = $1",
             "DELETE FROM participant_keys WHERE room = $1",

@@ -104,7 +104,8 @@ async fn an_expired_lease_is_taken_over_with_a_higher_token_and_a_live_one_is_no
         store
             .renew("a", &["r".into(), "other".into()], short)
             .await
-            .unwrap(),
+            .unwrap()
+            .held,
         vec!["r".to_owned()]
     );
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -116,6 +117,7 @@ async fn an_expired_lease_is_taken_over_with_a_higher_token_and_a_live_one_is_no
             .renew("a", &["r".into()], short)
             .await
             .unwrap()
+            .held
             .is_empty()
     );
     // A release frees it at once, and the token still only grows.
@@ -186,7 +188,10 @@ async fn sqlite_grants_every_lease() {
         .append_fenced("r", &fence("a", 1), changes(1..=1))
         .await
         .unwrap();
-    assert_eq!(store.renew("a", &["r".into()], ttl).await.unwrap(), ["r"]);
+    assert_eq!(
+        store.renew("a", &["r".into()], ttl).await.unwrap().held,
+        ["r"]
+    );
     store.release("r", &fence("a", 1)).await.unwrap();
 }
 
@@ -226,4 +231,84 @@ async fn a_database_that_dies_fails_the_writes_and_after_its_restart_all_acked_i
     store.append("r", changes(4..=4)).await.unwrap();
     assert_eq!(store.load_room("r").await.unwrap().unwrap().events.len(), 4);
     drop(pg);
+}
+
+#[tokio::test]
+async fn a_hub_that_wants_a_room_is_heard_by_its_owner_at_the_next_renewal() {
+    let (store, _) = fresh().await;
+    let ttl = Duration::from_secs(30);
+    assert_eq!(store.claim("r", "a", ttl).await.unwrap(), Some(1));
+    assert_eq!(store.claim("s", "a", ttl).await.unwrap(), Some(1));
+    let rooms = ["r".to_owned(), "s".to_owned()];
+    assert!(
+        store
+            .renew("a", &rooms, ttl)
+            .await
+            .unwrap()
+            .wanted
+            .is_empty()
+    );
+    // The owner asking for its own room changes nothing.
+    store.want("r", "a").await.unwrap();
+    assert!(
+        store
+            .renew("a", &rooms, ttl)
+            .await
+            .unwrap()
+            .wanted
+            .is_empty()
+    );
+    assert_eq!(store.claim("r", "b", ttl).await.unwrap(), None);
+    store.want("r", "b").await.unwrap();
+    let renewed = store.renew("a", &rooms, ttl).await.unwrap();
+    assert_eq!(
+        (renewed.held, renewed.wanted),
+        (rooms.to_vec(), vec!["r".to_owned()])
+    );
+    // Handed over: released, then claimed by the hub that asked, and the wish is spent.
+    store.release("r", &fence("a", 1)).await.unwrap();
+    assert_eq!(store.claim("r", "b", ttl).await.unwrap(), Some(2));
+    assert!(
+        store
+            .renew("b", &["r".into()], ttl)
+            .await
+            .unwrap()
+            .wanted
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hub_paused_inside_a_write_holds_up_a_takeover_for_seconds_not_forever() {
+    use sqlx::Connection;
+    let (store, url) = fresh().await;
+    assert!(store.create_session(session("r", "AAAAAA")).await.unwrap());
+    let ttl = Duration::from_millis(500);
+    assert_eq!(store.claim("r", "a", ttl).await.unwrap(), Some(1));
+    // Hub a's write, frozen after its fence check: the lease row is held FOR SHARE.
+    let mut paused = sqlx::PgConnection::connect_with(&super::connect_options(&url).unwrap())
+        .await
+        .unwrap();
+    let mut tx = paused.begin().await.unwrap();
+    sqlx::query("SELECT 1 FROM leases WHERE room = 'r' AND token = 1 FOR SHARE")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tokio::time::sleep(ttl).await;
+    // The lease has lapsed; b's claim waits for a's transaction, which PostgreSQL ends.
+    let began = std::time::Instant::now();
+    let claimed = tokio::time::timeout(Duration::from_secs(10), store.claim("r", "b", ttl))
+        .await
+        .expect("the takeover waited on a paused hub for good");
+    assert_eq!(claimed.unwrap(), Some(2));
+    assert!(
+        began.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        began.elapsed()
+    );
+    // And a, resumed, cannot finish its write.
+    assert!(
+        tx.commit().await.is_err(),
+        "a committed after its transaction was ended"
+    );
 }
