@@ -253,15 +253,22 @@ fn free_port() -> Result<u16> {
 /// Spawns `cmd` from a thread that lives as long as this process, with a parent-death signal: the
 /// kernel sends it when the spawning *thread* ends, so spawning from a test's own thread would
 /// stop the server when that test finishes. The signal is set after the uid change (which would
-/// clear it), in the child, before exec.
-fn spawn_kept(mut cmd: Command) -> Result<Child> {
+/// clear it), in the child, before exec. Public for the loopback cluster's hubs and proxy.
+pub fn spawn_kept(cmd: Command) -> Result<Child> {
+    spawn_kept_with(cmd, libc::SIGINT)
+}
+
+/// [`spawn_kept`] with another parent-death signal: SIGKILL for a child that may be stopped
+/// (SIGSTOP) when we die, since a stopped process never acts on any other signal.
+pub fn spawn_kept_with(mut cmd: Command, signal: i32) -> Result<Child> {
+    let program = cmd.get_program().to_string_lossy().into_owned();
     use std::os::unix::process::CommandExt;
     type Request = (Command, mpsc::Sender<std::io::Result<Child>>);
     static KEEPER: OnceLock<Mutex<mpsc::Sender<Request>>> = OnceLock::new();
     // SAFETY: only async-signal-safe calls between fork and exec.
     unsafe {
-        cmd.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGINT) != 0 {
+        cmd.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, signal) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
             // The keeper may have died before the prctl: then nobody would ever stop us.
@@ -292,7 +299,7 @@ fn spawn_kept(mut cmd: Command) -> Result<Child> {
     child
         .recv()
         .context("the keeper thread is gone")?
-        .context("cannot start postgres")
+        .with_context(|| format!("cannot start {program}"))
 }
 
 /// Data directories of earlier runs whose process is gone (a run that was killed skips `Drop`).

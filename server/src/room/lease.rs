@@ -23,6 +23,13 @@ pub const RENEW_EVERY: Duration = Duration::from_secs(1);
 /// How long a client refused with `elsewhere` waits before it asks again: about one renewal, by
 /// when the owner has heard that the room is wanted and handed it over.
 pub const RETRY_MS: u32 = 1_000;
+/// When a client refused because another hub holds the room should come back: when that lease
+/// runs out (a dead owner's room is free then), or after one renewal (a live owner has handed it
+/// over by then), whichever is sooner, and a little after.
+pub fn retry_ms(lease_left_ms: u64) -> u32 {
+    (lease_left_ms + 100).clamp(u64::from(HANDOVER_RETRY_MS), u64::from(RETRY_MS)) as u32
+}
+
 /// A room this hub handed over: its clients come back almost at once, to the hub that asked.
 pub const HANDOVER_RETRY_MS: u32 = 100;
 
@@ -102,6 +109,13 @@ pub async fn keep(rooms: Arc<Rooms>, stop: CancellationToken) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refused_client_comes_back_when_the_lease_ends_or_after_one_renewal() {
+        assert_eq!(retry_ms(250), 350);
+        assert_eq!(retry_ms(2_900), RETRY_MS);
+        assert_eq!(retry_ms(0), HANDOVER_RETRY_MS);
+    }
 
     #[test]
     fn a_hub_is_named_as_configured_or_after_its_host_and_port() {

@@ -248,8 +248,8 @@ impl Rooms {
     }
 
     /// The live room with this id, loading it from the store if it is not live. `None` if no such
-    /// session was ever created. [`StoreError::Fenced`] when another hub holds its lease: that hub
-    /// is asked to hand it over, and the client is told to come back (`elsewhere`).
+    /// session was ever created. [`StoreError::HeldElsewhere`] when another hub holds its lease:
+    /// that hub is asked to hand it over, and the client is told when to come back (`elsewhere`).
     pub async fn open(&self, id: &str) -> Result<Option<RoomHandle>, StoreError> {
         if let Some(room) = self.get(id) {
             return Ok(Some(room));
@@ -272,10 +272,11 @@ impl Rooms {
         // Claimed before it is read: from here on no other hub can write to it, so what is read
         // is all there is.
         let Some(token) = self.store.claim(id, &self.hub, lease::TTL).await? else {
-            if let Err(e) = self.store.want(id, &self.hub).await {
+            let left_ms = self.store.want(id, &self.hub).await.unwrap_or_else(|e| {
                 tracing::warn!(room = %id, error = %e, "cannot ask for a room");
-            }
-            return Err(StoreError::Fenced);
+                lease::TTL.as_millis() as u64
+            });
+            return Err(StoreError::HeldElsewhere { left_ms });
         };
         let fence = Fence {
             hub: self.hub.clone(),

@@ -29,6 +29,9 @@ pub enum StoreError {
     /// token): another hub may own the room now, so nothing was written.
     #[error("this hub no longer holds the room's lease")]
     Fenced,
+    /// Another hub holds the room's lease, for `left_ms` more unless it renews it.
+    #[error("another hub holds the room for {left_ms} ms more")]
+    HeldElsewhere { left_ms: u64 },
 }
 
 /// A session as created: what never changes about a room.
@@ -262,10 +265,11 @@ impl Store {
         }
     }
 
-    /// Asks the hub that holds `room` to hand it to `hub`. SQLite: nobody else holds it.
-    pub async fn want(&self, room: &str, hub: &str) -> Result<(), StoreError> {
+    /// Asks the hub that holds `room` to hand it to `hub`; returns how long its lease has left
+    /// (0 if none). SQLite: nobody else holds it.
+    pub async fn want(&self, room: &str, hub: &str) -> Result<u64, StoreError> {
         match self {
-            Store::Sqlite(_) => Ok(()),
+            Store::Sqlite(_) => Ok(0),
             Store::Postgres(s) => s.want(room, hub).await,
         }
     }

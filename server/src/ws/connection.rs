@@ -95,9 +95,9 @@ async fn live(
         let room = match app.rooms.open(&hello.room).await {
             Ok(Some(room)) => room,
             Ok(None) => return Ending::Fatal(ProtocolError::UnknownRoom),
-            Err(StoreError::Fenced) => {
+            Err(StoreError::HeldElsewhere { left_ms }) => {
                 return Ending::Fatal(ProtocolError::Elsewhere {
-                    retry_ms: lease::RETRY_MS,
+                    retry_ms: lease::retry_ms(left_ms),
                 });
             }
             Err(e) => {

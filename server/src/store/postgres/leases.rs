@@ -70,18 +70,20 @@ impl Store {
     }
 
     /// Says that `hub` wants `room`, which another hub holds (the proxy sends its clients to
-    /// `hub` now): the owner hands it over at its next renewal.
-    pub async fn want(&self, room: &str, hub: &str) -> Result<(), StoreError> {
+    /// `hub` now): the owner hands it over at its next renewal. Returns how long that lease has
+    /// left, in ms (0 if it has lapsed meanwhile): a dead owner's room is free by then.
+    pub async fn want(&self, room: &str, hub: &str) -> Result<u64, StoreError> {
         let _open = self.writing().await?;
-        sqlx::query(
+        let left: Option<i64> = sqlx::query_scalar(
             "UPDATE leases SET wanted = $2
-             WHERE room = $1 AND hub <> $2 AND expires_at > now()",
+             WHERE room = $1 AND hub <> $2 AND expires_at > now()
+             RETURNING (extract(epoch FROM expires_at - now()) * 1000)::bigint",
         )
         .bind(room)
         .bind(hub)
-        .execute(&self.pool)
+        .fetch_optional(&self.pool)
         .await?;
-        Ok(())
+        Ok(left.unwrap_or(0).max(0) as u64)
     }
 
     /// Ends `fence`'s lease on `room` now, if it is still the live one. The row stays, so the next
