@@ -76,14 +76,12 @@ pub struct RoomHandle {
     /// Which run of the room this is, so an unloading task removes its own entry and never the
     /// entry of the run that replaced it.
     generation: u64,
-    /// Cancelled when the session is deleted: the task ends and its connections are told why.
-    deleted: CancellationToken,
-    /// Why this run of the room ended under its connections, when they should hear it (the
-    /// store failed: `storage_unavailable`). Set by the task before it lets go of them.
+    /// Why this run of the room ended under its connections, for their goodbyes: the session
+    /// was deleted, its store failed, its lease is gone or handed over. Set before the run lets
+    /// go of them; the first reason stays.
     ended: Arc<OnceLock<ProtocolError>>,
-    /// Cancelled when this hub no longer holds the room's lease, or hands the room over
-    /// (`lease.rs`): the run ends, its connections told `ended`.
-    lost: CancellationToken,
+    /// Cancelled to end the run now ([`RoomHandle::end`]).
+    end: CancellationToken,
 }
 
 impl RoomHandle {
@@ -110,9 +108,10 @@ impl RoomHandle {
         }
     }
 
-    /// Whether the session was deleted: a connection the room let go of says so in its goodbye.
-    pub fn is_deleted(&self) -> bool {
-        self.deleted.is_cancelled()
+    /// Ends this run of the room now; its connections are told `why`.
+    fn end(&self, why: ProtocolError) {
+        let _ = self.ended.set(why);
+        self.end.cancel();
     }
 
     /// What a connection the room let go of says in its goodbye, if the room said.
@@ -301,8 +300,7 @@ impl Rooms {
     /// Ends this hub's run of `id`, if it is live here, telling its connections `why`.
     pub fn lose(&self, id: &str, why: ProtocolError) {
         if let Some(room) = self.get(id) {
-            let _ = room.ended.set(why);
-            room.lost.cancel();
+            room.end(why);
         }
     }
 
@@ -325,9 +323,8 @@ impl Rooms {
             keys: Arc::new(RoomKeys::of(&session)),
             inbox,
             generation: self.next_generation.fetch_add(1, Ordering::Relaxed),
-            deleted: CancellationToken::new(),
             ended: Arc::default(),
-            lost: CancellationToken::new(),
+            end: CancellationToken::new(),
         };
         let invite = Invite {
             join_key: session.join_key,
@@ -346,9 +343,8 @@ impl Rooms {
             generation: handle.generation,
             idle_after: self.idle_after,
             stop: self.stop.clone(),
-            deleted: handle.deleted.clone(),
             ended: handle.ended.clone(),
-            lost: handle.lost.clone(),
+            end: handle.end.clone(),
             fence,
             _live: crate::metrics::room_live(),
         }));
@@ -510,7 +506,7 @@ impl Rooms {
     /// caller holds `loading`.
     async fn remove(&self, id: &str) -> Result<(), StoreError> {
         if let Some(room) = self.get(id) {
-            room.deleted.cancel();
+            room.end(ProtocolError::SessionDeleted);
             // Resolves when the task has dropped its inbox: no more commits from it.
             room.inbox.closed().await;
         }

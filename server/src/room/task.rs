@@ -36,12 +36,11 @@ pub(super) struct Running {
     pub generation: u64,
     pub idle_after: Duration,
     pub stop: CancellationToken,
-    /// The session is being deleted: end now, dropping every connection's queue.
-    pub deleted: CancellationToken,
     /// Why the room ended, for its connections' goodbyes (`RoomHandle::ended_with`).
     pub ended: Arc<OnceLock<ProtocolError>>,
-    /// Cancelled when the lease is gone or handed over (`lease.rs`).
-    pub lost: CancellationToken,
+    /// End now (the session deleted, the lease gone or handed over), dropping every
+    /// connection's queue; `ended` says why.
+    pub end: CancellationToken,
     /// This run's lease: every commit is fenced by it.
     pub fence: Fence,
     /// Counts the room as live until its task ends.
@@ -61,8 +60,8 @@ pub(super) async fn run(mut r: Running) {
     // Messages that came during a commit and must be handled after it, before the inbox.
     let mut carried: VecDeque<RoomMsg> = VecDeque::new();
     let why = loop {
-        if r.deleted.is_cancelled() {
-            break "deleted";
+        if r.end.is_cancelled() {
+            break "ended";
         }
         let next = if let Some(msg) = carried.pop_front() {
             Some(msg)
@@ -77,8 +76,7 @@ pub(super) async fn run(mut r: Running) {
                     continue;
                 }
                 _ = r.stop.cancelled() => break "server stopping",
-                _ = r.deleted.cancelled() => break "deleted",
-                _ = r.lost.cancelled() => break "lease lost or handed over",
+                _ = r.end.cancelled() => break "ended",
             }
         } else {
             // Drags gathered for protocol-2 connections go out when their tick ends, or sooner
@@ -92,8 +90,7 @@ pub(super) async fn run(mut r: Running) {
                     continue;
                 }
                 _ = r.stop.cancelled() => break "server stopping",
-                _ = r.deleted.cancelled() => break "deleted",
-                _ = r.lost.cancelled() => break "lease lost or handed over",
+                _ = r.end.cancelled() => break "ended",
             }
         };
         // The registry holds a sender while the room is registered, so this ends only after that.
@@ -136,7 +133,8 @@ pub(super) async fn run(mut r: Running) {
     if let Err(e) = r.store.release(&r.hub.room, &r.fence).await {
         tracing::debug!(room = %r.hub.room, error = %e, "cannot release the lease: it lapses");
     }
-    tracing::info!(room = %r.hub.room, why, "room unloaded");
+    let told = r.ended.get().map(|e| e.to_string());
+    tracing::info!(room = %r.hub.room, why, told, "room unloaded");
 }
 
 /// Stores `changes`. Meanwhile drags and drag ends are relayed (presence never waits for the

@@ -167,8 +167,6 @@ async fn live(
     // The room cancels the kick, then lets go of the queue: whichever the select saw first.
     if kick.is_cancelled() {
         Ending::Fatal(ProtocolError::TooSlow)
-    } else if room.is_deleted() {
-        Ending::Fatal(ProtocolError::SessionDeleted)
     } else if let Some(error) = room.ended_with() {
         Ending::Fatal(error)
     } else {
