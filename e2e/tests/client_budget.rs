@@ -82,6 +82,16 @@ async fn first_load(
         "{path} should load the {client} client alone: {downloads:?}"
     );
     let wasm = wasms[0];
+    // The page the server sent preloads this client's wasm (a join link has a page of its own),
+    // and the boot module's fetch took the preloaded response: one download, counted once above.
+    let preloaded = browser
+        .js("return [...document.querySelectorAll('link[rel=preload][as=fetch]')].map(l => l.href)")
+        .await?;
+    ensure!(
+        preloaded == serde_json::json!([wasm.name]),
+        "{path} should preload its client's wasm, {}: {preloaded}",
+        wasm.name
+    );
     // A zero here would mean the browser hid the sizes, and nothing would be measured.
     ensure!(
         wasm.encoded > 0 && wasm.encoded < wasm.decoded / 2,

@@ -57,6 +57,15 @@ fn the_release_binary_alone_serves_the_whole_board() -> Result<()> {
                 r.header("cache-control")
             );
         }
+        // A join link gets its own page, preloading the participant's client, not the full one.
+        let join = h.get("/j/abcdefghij").await?;
+        ensure!(join.status == 200, "a join link answered {}", join.status);
+        let join = join.text();
+        ensure!(
+            join.contains("rel=\"preload\" href=\"/koersbord-participant-")
+                && page.contains("rel=\"preload\" href=\"/koersbord-frontend-"),
+            "each page preloads its own client:\n{join}\n{page}"
+        );
         // The page itself is revalidated: its ETag gives a 304.
         let first = http::request(hyper::Method::GET, &h.url("/"), &[], None).await?;
         let etag = first

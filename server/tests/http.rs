@@ -179,6 +179,17 @@ async fn the_client_is_served_with_brotli_and_gzip_twins_and_an_spa_fallback() {
     let r = server.http("GET", "/r/abcdefghij", None).await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("<title>koersbord</title>"));
+    // A join link, in a build without a page of its own: the one page.
+    let r = server.http("GET", "/j/abcdefghij", None).await;
+    assert!(r.body.contains("<title>koersbord</title>"));
+    // With one (what `cargo xtask build` writes): that page, checked on every load like the other.
+    std::fs::write(dist.path().join("join.html"), "<title>meedoen</title>").unwrap();
+    let r = server.http("GET", "/j/abcdefghij", None).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, "<title>meedoen</title>");
+    assert_eq!(r.headers["cache-control"], "no-cache");
+    let r = server.http("GET", "/r/abcdefghij", None).await;
+    assert!(r.body.contains("<title>koersbord</title>"));
 
     let r = http(
         server.addr,

@@ -8,16 +8,18 @@
 //! 4. wasm-bindgen (as a library, `--target web`) for each: `dist/koersbord-participant-HASH` and
 //!    `dist/koersbord-frontend-HASH` (`.js` glue, `_bg.wasm`);
 //! 5. `dist/boot-HASH.js` (starts the participant's client on a join link `/j/…`, the full one on
-//!    every other page) and `dist/index.html` from `frontend/index.html`, plus a copy of
-//!    `frontend/static/**`;
+//!    every other page), a copy of `frontend/static/**` with the stylesheets `frontend/index.html`
+//!    links joined into one `styles-HASH.css`, and from that template two pages: `dist/join.html`
+//!    (a join link's, preloading the participant's client) and `dist/index.html` (every other
+//!    page's, preloading the full one);
 //! 6. gzip (zopfli) and brotli beside every text and wasm file, and print the sizes.
 //!
-//! Everything but `index.html` (and the unversioned names of static files) carries a content hash
+//! Everything but the two pages (and the unversioned names of static files) carries a content hash
 //! in its name or URL, so the server may cache it forever.
 
 use crate::toolchain::WASM_TARGET;
 use crate::util::{self, cargo, run};
-use crate::{compress, html, lockfile};
+use crate::{compress, html, lockfile, styles};
 use anyhow::{Context, Result, bail};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -25,6 +27,10 @@ use std::time::Instant;
 
 pub const PACKAGE: &str = "koersbord-frontend";
 pub const PROFILE: &str = "wasm-release";
+
+/// The page the server answers a join link with (`server/src/http/static_files.rs`): the same
+/// template as `index.html`, preloading the participant's client instead of the full one.
+pub const JOIN_PAGE: &str = "join.html";
 
 /// The two clients built from the frontend crate: the file stem, the features, what it is for.
 pub const BUNDLES: [(&str, &[&str]); 2] = [
@@ -76,15 +82,7 @@ pub fn build() -> Result<PathBuf> {
         let hash = short_hash(&(bindgen_version.as_str(), &input[..]));
         let stem = format!("{name}-{hash}");
         println!("$ wasm-bindgen {bindgen_version} --target web → dist/{stem}.js");
-        wasm_bindgen_cli_support::Bindgen::new()
-            .input_path(wasm)
-            .out_name(&stem)
-            .web(true)?
-            .typescript(false)
-            .remove_name_section(true)
-            .remove_producers_section(true)
-            .generate(&dist)
-            .context("wasm-bindgen")?;
+        bindgen(wasm, &stem, &dist)?;
         bundles.push(html::Bundle {
             glue: format!("/{stem}.js"),
             wasm: format!("/{stem}_bg.wasm"),
@@ -98,22 +96,25 @@ pub fn build() -> Result<PathBuf> {
     std::fs::write(dist.join(&boot[1..]), boot_code)?;
 
     let frontend = root.join("frontend");
-    let statics = copy_static(&frontend.join("static"), &dist)?;
+    let mut statics = copy_static(&frontend.join("static"), &dist)?;
     let template_path = frontend.join("index.html");
     let template = match std::fs::read_to_string(&template_path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => html::DEFAULT_TEMPLATE.to_string(),
         Err(e) => return Err(e).context(format!("reading {}", template_path.display())),
     };
-    let page = html::render(&template, &boot, &statics);
-    let inline = html::inline_scripts(&page);
-    if inline > 0 {
-        println!(
-            "warning: frontend/index.html has {inline} inline <script> element(s): \
-             the Content-Security-Policy will refuse to run them"
-        );
+    let template = join_stylesheets(&template, &dist, &mut statics)?;
+    for (page_name, client) in [(JOIN_PAGE, &participant), ("index.html", &full)] {
+        let page = html::render(&template, &boot, client, &statics);
+        let inline = html::inline_scripts(&page);
+        if inline > 0 {
+            println!(
+                "warning: frontend/index.html has {inline} inline <script> element(s): \
+                 the Content-Security-Policy will refuse to run them"
+            );
+        }
+        std::fs::write(dist.join(page_name), page)?;
     }
-    std::fs::write(dist.join("index.html"), page)?;
 
     let sizes = compress::compress_dir(&dist)?;
     print_sizes(&sizes);
@@ -123,6 +124,48 @@ pub fn build() -> Result<PathBuf> {
         dist.display()
     );
     Ok(dist)
+}
+
+/// `stem.js` (the glue) and `stem_bg.wasm` in `out` from the wasm cargo built: what a browser loads.
+pub fn bindgen(wasm: &Path, stem: &str, out: &Path) -> Result<()> {
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(wasm)
+        .out_name(stem)
+        .web(true)?
+        .typescript(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .generate(out)
+        .context("wasm-bindgen")
+}
+
+/// Joins the stylesheets the template links into one `dist/styles-HASH.css` (see `styles.rs`):
+/// the parts leave `dist/` and `statics`, and the template links the whole.
+fn join_stylesheets(
+    template: &str,
+    dist: &Path,
+    statics: &mut Vec<(String, String)>,
+) -> Result<String> {
+    let links: Vec<_> = styles::linked(template)
+        .into_iter()
+        .filter(|(href, _)| statics.iter().any(|(path, _)| path == href))
+        .collect();
+    if links.is_empty() {
+        return Ok(template.to_string());
+    }
+    let mut parts = Vec::new();
+    for (href, _) in &links {
+        let file = dist.join(&href[1..]);
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("reading {}", file.display()))?;
+        std::fs::remove_file(&file)?;
+        parts.push((href.clone(), text));
+    }
+    statics.retain(|(path, _)| !links.iter().any(|(href, _)| href == path));
+    let css = styles::join(&parts);
+    let bundle = format!("/styles-{}.css", short_hash(css.as_str()));
+    std::fs::write(dist.join(&bundle[1..]), css)?;
+    Ok(styles::relink(template, &links, &bundle))
 }
 
 /// Copies `frontend/static/**` into `dist/`; returns (URL path, content hash) of each file.

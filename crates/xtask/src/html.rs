@@ -1,12 +1,14 @@
-//! `dist/index.html` from the frontend's template.
+//! `dist/index.html` and `dist/join.html` from the frontend's template.
 //!
 //! The template is `frontend/index.html` (or [`DEFAULT_TEMPLATE`]). xtask adds the tags that load
 //! the client: at the marker `<!-- koersbord:boot -->` if the template has one, otherwise just
 //! before `</head>`. The client starts from an external module (`/boot-HASH.js`): the
-//! Content-Security-Policy forbids inline scripts. One page for both clients: the boot module
-//! chooses by the address, so the page names neither client's files. References to files copied from
-//! `frontend/static/` (`href="/style.css"`) get `?v=HASH` so a new version is never hidden by a
-//! cache.
+//! Content-Security-Policy forbids inline scripts. The boot module chooses the client by the
+//! address; each page also preloads its own client's wasm and glue, so both are on their way while
+//! the stylesheet and the boot module still arrive (a round trip less on a slow phone). The server
+//! answers a join link (`/j/…`) with `join.html`, every other page with `index.html`. References
+//! to files copied from `frontend/static/` (`href="/favicon.svg"`) get `?v=HASH` so a new version
+//! is never hidden by a cache.
 
 /// Where the loading tags go, when the template wants them somewhere else than the end of `<head>`.
 pub const BOOT_MARKER: &str = "<!-- koersbord:boot -->";
@@ -36,9 +38,17 @@ pub struct Bundle {
 /// test checks that a join link loads the participant's client).
 pub const JOIN_PATH: &str = "/j/";
 
-/// The loading tag: the boot module (which fetches the wasm and imports the glue at once).
-pub fn boot_tags(boot: &str) -> String {
-    format!("<script type=\"module\" src=\"{boot}\"></script>\n")
+/// The loading tags: the client's glue and wasm preloaded, then the boot module (which fetches the
+/// wasm, answered from the preload, and imports the glue). The preload is `crossorigin` because
+/// `fetch` asks in CORS mode: without it the browser would not reuse the preloaded response.
+pub fn boot_tags(boot: &str, client: &Bundle) -> String {
+    format!(
+        "<link rel=\"modulepreload\" href=\"{glue}\">\n\
+         <link rel=\"preload\" href=\"{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n\
+         <script type=\"module\" src=\"{boot}\"></script>\n",
+        glue = client.glue,
+        wasm = client.wasm,
+    )
 }
 
 /// The boot module: on a join link the participant's client, on every other page the full one.
@@ -54,10 +64,10 @@ pub fn boot_js(participant: &Bundle, full: &Bundle) -> String {
     )
 }
 
-/// The page: the template with the loading tags in place and versioned static references.
-/// `statics` are (URL path, content hash) of every file copied from `frontend/static/`.
-pub fn render(template: &str, boot: &str, statics: &[(String, String)]) -> String {
-    let tags = boot_tags(boot);
+/// The page for `client`: the template with the loading tags in place and versioned static
+/// references. `statics` are (URL path, content hash) of every file copied from `frontend/static/`.
+pub fn render(template: &str, boot: &str, client: &Bundle, statics: &[(String, String)]) -> String {
+    let tags = boot_tags(boot, client);
     let mut page = if template.contains(BOOT_MARKER) {
         template.replacen(BOOT_MARKER, tags.trim_end(), 1)
     } else if let Some(at) = find_ignore_case(template, "</head>") {
@@ -110,33 +120,54 @@ mod tests {
 
     #[test]
     fn tags_go_before_the_end_of_head() {
-        let page = render(DEFAULT_TEMPLATE, BOOT, &[]);
+        let page = render(DEFAULT_TEMPLATE, BOOT, &bundle("koersbord-frontend"), &[]);
         let script = page.find(r#"<script type="module" src="/boot-abc.js"></script>"#);
         let head_end = page.find("</head>");
         assert!(script.is_some() && head_end.is_some(), "{page}");
         assert!(script < head_end, "{page}");
-        // One page for both clients: it names neither's files.
-        assert!(!page.contains("koersbord-frontend"), "{page}");
         assert_eq!(inline_scripts(&page), 0);
+    }
+
+    #[test]
+    fn a_page_preloads_its_own_client_before_the_boot_module() {
+        let page = render(
+            DEFAULT_TEMPLATE,
+            BOOT,
+            &bundle("koersbord-participant"),
+            &[],
+        );
+        let glue = page.find(r#"<link rel="modulepreload" href="/koersbord-participant-abc.js">"#);
+        let wasm = page.find(
+            r#"<link rel="preload" href="/koersbord-participant-abc_bg.wasm" as="fetch" type="application/wasm" crossorigin>"#,
+        );
+        let boot = page.find("/boot-abc.js");
+        assert!(glue.is_some() && wasm.is_some(), "{page}");
+        assert!(glue < boot && wasm < boot, "{page}");
+        assert!(!page.contains("koersbord-frontend"), "{page}");
     }
 
     #[test]
     fn the_marker_places_the_tags() {
         let template = "<HTML><HEAD><!-- koersbord:boot --><title>x</title></HEAD></HTML>";
-        let page = render(template, BOOT, &[]);
+        let page = render(template, BOOT, &bundle("c"), &[]);
         assert!(!page.contains(BOOT_MARKER));
         assert!(page.find("/boot-abc.js").unwrap() < page.find("<title>").unwrap());
     }
 
     #[test]
     fn upper_case_head_is_found() {
-        let page = render("<HTML><HEAD></HEAD><BODY></BODY></HTML>", BOOT, &[]);
+        let page = render(
+            "<HTML><HEAD></HEAD><BODY></BODY></HTML>",
+            BOOT,
+            &bundle("c"),
+            &[],
+        );
         assert!(page.find("/boot-abc.js").unwrap() < page.find("</HEAD>").unwrap());
     }
 
     #[test]
     fn a_fragment_without_head_still_loads() {
-        let page = render("<p>hallo</p>", BOOT, &[]);
+        let page = render("<p>hallo</p>", BOOT, &bundle("c"), &[]);
         assert!(page.starts_with("<p>hallo</p>"));
         assert!(page.contains("/boot-abc.js"));
     }
@@ -148,7 +179,7 @@ mod tests {
             ("/style.css".to_string(), "111".to_string()),
             ("/img/icon.svg".to_string(), "222".to_string()),
         ];
-        let page = render(template, BOOT, &statics);
+        let page = render(template, BOOT, &bundle("c"), &statics);
         assert!(page.contains(r#"href="/style.css?v=111""#), "{page}");
         assert!(page.contains(r#"href='/img/icon.svg?v=222'"#), "{page}");
         assert!(page.contains(r#"href="/style.css.map""#), "{page}");

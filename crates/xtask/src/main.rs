@@ -20,6 +20,7 @@ mod plan;
 mod report;
 mod serve;
 mod stages;
+mod styles;
 mod test;
 mod toolchain;
 mod util;

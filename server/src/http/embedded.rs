@@ -2,7 +2,7 @@
 //! `dist/` from disk (brotli or gzip twin when the browser takes it, the page for any other path),
 //! from memory, with an ETag so a reload costs a `304`.
 
-use super::static_files::accepts;
+use super::static_files::{accepts, page_for};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -26,7 +26,7 @@ pub(crate) async fn serve(req: Request) -> Response {
     // Any path that is not a file is a page of the single-page app.
     let name = match Client::get(path) {
         Some(_) if !path.is_empty() => path,
-        _ => "index.html",
+        _ => page_for(req.uri().path(), |name| Client::get(name).is_some()),
     };
     let Some(plain) = Client::get(name) else {
         return StatusCode::NOT_FOUND.into_response();

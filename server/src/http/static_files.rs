@@ -1,8 +1,9 @@
 //! The built client. Files come from `--dist` (default `dist/`) or, in a binary built with the
 //! `embed` feature and no `--dist`, from the binary itself (`embedded.rs`): brotli or gzip twins
 //! when the browser takes them (browsers ask for brotli over HTTPS and from localhost); any other
-//! path is a page of the single-page app, so it gets `index.html` with 200. Without a built client
-//! the server still runs and says what to do.
+//! path is a page of the single-page app, so it gets a page with 200: `join.html` for a join link
+//! (it preloads the participant's client), `index.html` for the rest. Without a built client the
+//! server still runs and says what to do.
 
 use axum::Router;
 use axum::body::Body;
@@ -62,11 +63,25 @@ pub(crate) fn serve_client<S: Clone + Send + Sync + 'static>(
     router.fallback_service(files.layer(middleware::from_fn(cache_control)))
 }
 
+/// The page a path of the single-page app gets: a join link's own page when the build made one
+/// (`cargo xtask build` does), else the one page.
+pub(crate) fn page_for(path: &str, has: impl Fn(&str) -> bool) -> &'static str {
+    if path.starts_with(koersbord_shared::protocol::JOIN_PATH) && has(JOIN_PAGE) {
+        JOIN_PAGE
+    } else {
+        "index.html"
+    }
+}
+
+/// A join link's page, beside `index.html` in the built client.
+const JOIN_PAGE: &str = "join.html";
+
 fn dir_service(dist: &Path) -> Router {
-    let index = dist.join("index.html");
+    let dir = dist.to_owned();
     let spa = move |req: Request| {
-        let index = index.clone();
-        async move { index_page(index, req).await }
+        let page = page_for(req.uri().path(), |name| dir.join(name).is_file());
+        let file = dir.join(page);
+        async move { index_page(file, req).await }
     };
     let files = ServeDir::new(dist)
         .precompressed_br()
@@ -125,12 +140,12 @@ fn versioned(uri: &Uri) -> bool {
         .is_some_and(|(_, hash)| hash.len() == 10 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-async fn index_page(index: PathBuf, req: Request) -> Response {
+async fn index_page(page: PathBuf, req: Request) -> Response {
     // Checked per request, so building the client while the server runs needs no restart.
-    if !index.is_file() {
+    if !page.is_file() {
         return (StatusCode::SERVICE_UNAVAILABLE, NOT_BUILT).into_response();
     }
-    match ServeFile::new(&index)
+    match ServeFile::new(&page)
         .precompressed_br()
         .precompressed_gzip()
         .try_call(req)
@@ -138,7 +153,7 @@ async fn index_page(index: PathBuf, req: Request) -> Response {
     {
         Ok(response) => response.map(Body::new),
         Err(e) => {
-            tracing::error!(error = %e, "cannot read index.html");
+            tracing::error!(error = %e, page = %page.display(), "cannot read the page");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
@@ -173,12 +188,24 @@ mod tests {
     }
 
     #[test]
+    fn a_join_link_gets_its_own_page_when_there_is_one() {
+        let built = |name: &str| name == "join.html";
+        assert_eq!(page_for("/j/abcdefghij", built), "join.html");
+        assert_eq!(page_for("/r/abcdefghij", built), "index.html");
+        assert_eq!(page_for("/", built), "index.html");
+        assert_eq!(page_for("/jx", built), "index.html");
+        // A client built before there were two pages: the one page serves every path.
+        assert_eq!(page_for("/j/abcdefghij", |_| false), "index.html");
+    }
+
+    #[test]
     fn hashed_names_and_v_queries_are_versioned() {
         for uri in [
             "/koersbord-frontend-89ad9600b3.js",
             "/koersbord-frontend-89ad9600b3_bg.wasm",
             "/boot-2eea1eca6e.js",
             "/style.css?v=e2b4f7b47b",
+            "/styles-4d2a90c1fe.css",
             "/favicon.svg?x=1&v=b52736088e",
         ] {
             assert!(versioned(&uri.parse().unwrap()), "{uri}");
