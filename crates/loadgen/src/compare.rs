@@ -19,8 +19,9 @@ pub enum Target {
     Koersbord { label: String, bin: PathBuf },
     /// `node relay.js` (crates/loadgen/node-relay), the idiomatic minimal fan-out relay.
     Node { script: PathBuf },
-    /// `loadgen-floor`: frames each message once and writes it to each socket, nothing else.
-    Floor { bin: PathBuf },
+    /// `loadgen-floor`: frames each message once and writes it to each socket, nothing else; with
+    /// `tick_ms` ("tick-floor"), one write per socket per tick of everything it is owed.
+    Floor { bin: PathBuf, tick_ms: Option<u32> },
 }
 
 impl Target {
@@ -28,7 +29,10 @@ impl Target {
         match self {
             Target::Koersbord { label, .. } => label,
             Target::Node { .. } => "node",
-            Target::Floor { .. } => "floor",
+            Target::Floor { tick_ms: None, .. } => "floor",
+            Target::Floor {
+                tick_ms: Some(_), ..
+            } => "tick-floor",
         }
     }
 
@@ -50,8 +54,12 @@ impl Target {
                 Spawned::start_peer(command, "relay listening on http://", cpus)
                     .context("starting the Node relay (is `node` installed?)")
             }
-            Target::Floor { bin } => {
-                Spawned::start_peer(Command::new(bin), "floor listening on http://", cpus)
+            Target::Floor { bin, tick_ms } => {
+                let mut command = Command::new(bin);
+                if let Some(ms) = tick_ms {
+                    command.args(["--tick-ms", &ms.to_string()]);
+                }
+                Spawned::start_peer(command, "floor listening on http://", cpus)
                     .with_context(|| format!("starting {}", bin.display()))
             }
         }
@@ -181,9 +189,12 @@ pub fn ratios(all: &[Measured]) -> Vec<(String, String, f64)> {
     out
 }
 
-fn is_peer(label: &str) -> bool {
-    matches!(label, "node" | "floor")
+pub fn is_peer(label: &str) -> bool {
+    PEERS.contains(&label)
 }
+
+/// The peers `--peers` names.
+pub const PEERS: [&str; 3] = ["node", "floor", "tick-floor"];
 
 /// The side-by-side table and the ratios.
 pub fn format_comparison(all: &[Measured]) -> String {

@@ -22,7 +22,9 @@ struct Args {
     #[arg(long)]
     spawn_server: Vec<String>,
     /// Peers measured after koersbord with the same options and driver: `node` (the `ws` relay
-    /// in crates/loadgen/node-relay, installed with `npm ci`) and `floor` (`loadgen-floor`).
+    /// in crates/loadgen/node-relay, installed with `npm ci`), `floor` (`loadgen-floor`, one write
+    /// per message per socket) and `tick-floor` (`loadgen-floor --tick-ms`, one write per socket
+    /// per tick).
     #[arg(long, value_delimiter = ',')]
     peers: Vec<String>,
     /// The Node relay's script.
@@ -31,6 +33,9 @@ struct Args {
     /// The floor's binary (default: `loadgen-floor` beside this binary).
     #[arg(long)]
     floor: Option<PathBuf>,
+    /// The tick-floor's tick: by default koersbord's own drag tick (`--drag-tick-ms`).
+    #[arg(long, default_value_t = 25)]
+    floor_tick_ms: u32,
     /// With --spawn-server or --peers: run each server on these CPUs only (e.g. `0`), so its cost
     /// shows apart from the load generator's; pin loadgen itself with `taskset -c 1 loadgen ...`.
     #[arg(long, value_delimiter = ',')]
@@ -128,7 +133,7 @@ fn targets(args: &Args) -> Result<Vec<Target>> {
             Some((label, bin)) => (label.to_owned(), PathBuf::from(bin)),
             None => ("koersbord".to_owned(), PathBuf::from(spec)),
         };
-        if matches!(label.as_str(), "node" | "floor") {
+        if compare::is_peer(&label) {
             bail!("{label:?} names a peer; give the koersbord build another label");
         }
         out.push(Target::Koersbord { label, bin });
@@ -141,13 +146,17 @@ fn targets(args: &Args) -> Result<Vec<Target>> {
                     .clone()
                     .unwrap_or_else(compare::node_relay_script),
             },
-            "floor" => Target::Floor {
+            "floor" | "tick-floor" => Target::Floor {
                 bin: match &args.floor {
                     Some(bin) => bin.clone(),
                     None => std::env::current_exe()?.with_file_name("loadgen-floor"),
                 },
+                tick_ms: (peer == "tick-floor").then_some(args.floor_tick_ms),
             },
-            other => bail!("unknown peer {other:?}: node or floor"),
+            other => bail!(
+                "unknown peer {other:?}: one of {}",
+                compare::PEERS.join(", ")
+            ),
         });
     }
     Ok(out)

@@ -1,5 +1,6 @@
-//! The peers a run measures koersbord against: the Node `ws` relay and the raw-write floor, each
-//! started the way `loadgen --peers node,floor` starts them, for a short 2-room rush (all 8
+//! The peers a run measures koersbord against: the Node `ws` relay, the raw-write floor and the
+//! floor that writes once per socket per tick, each started the way
+//! `loadgen --peers node,floor,tick-floor` starts them, for a short 2-room rush (all 8
 //! participants dragging). Every peer must deliver each drag to the room's 9 other sockets, and
 //! the comparison must print the ratios. Needs `node` and the relay's `npm ci` (the test command's
 //! ensure stage installs both).
@@ -11,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn koersbord_node_and_the_floor_each_deliver_every_drag_and_the_report_has_ratios() {
+async fn koersbord_node_and_both_floors_each_deliver_every_drag_and_the_report_has_ratios() {
     let targets = [
         Target::Koersbord {
             label: "koersbord".into(),
@@ -22,6 +23,11 @@ async fn koersbord_node_and_the_floor_each_deliver_every_drag_and_the_report_has
         },
         Target::Floor {
             bin: PathBuf::from(env!("CARGO_BIN_EXE_loadgen-floor")),
+            tick_ms: None,
+        },
+        Target::Floor {
+            bin: PathBuf::from(env!("CARGO_BIN_EXE_loadgen-floor")),
+            tick_ms: Some(25),
         },
     ];
     let opts = Options {
@@ -66,10 +72,12 @@ async fn koersbord_node_and_the_floor_each_deliver_every_drag_and_the_report_has
         found,
         [
             ("koersbord".into(), "node".into()),
-            ("koersbord".into(), "floor".into())
+            ("koersbord".into(), "floor".into()),
+            ("koersbord".into(), "tick-floor".into())
         ]
     );
     let table = format_comparison(&all);
     assert!(table.contains("ratio koersbord / node: "), "{table}");
     assert!(table.contains("ratio koersbord / floor: "), "{table}");
+    assert!(table.contains("ratio koersbord / tick-floor: "), "{table}");
 }

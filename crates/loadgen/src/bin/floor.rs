@@ -4,6 +4,11 @@
 //! with one `write` system call each. No parsing, no queue, no task per send, no allocation per
 //! recipient: what is left is what any relay that writes once per message per socket must pay.
 //!
+//! With `--tick-ms N` it is the floor of a relay that gathers (`tick-floor` in loadgen): each
+//! frame is still framed once per message, but what a socket is owed waits for the next tick and
+//! goes out in one `write` per socket per tick, every message kept (no latest-wins). That is the
+//! least any relay that writes once per socket per tick must pay, as koersbord does in a rush.
+//!
 //! Loopback only, one thread (its cost is that of one core). Not a WebSocket server to use for
 //! anything else: it trusts its client (loadgen) to send small, unfragmented frames.
 
@@ -21,15 +26,31 @@ struct Peer {
     stream: TcpStream,
     backlog: RefCell<Vec<u8>>,
     wake: Notify,
+    /// With a tick: the frames owed since the last one, in order.
+    pending: RefCell<Vec<u8>>,
 }
 
 type Rooms = Rc<RefCell<HashMap<String, Vec<(u64, Rc<Peer>)>>>>;
 
+/// With a tick, the sockets owed frames: the tick writes each one's `pending` at once.
+type Owed = Option<Rc<RefCell<Vec<Rc<Peer>>>>>;
+
 fn main() -> std::io::Result<()> {
-    let port: u16 = std::env::args()
-        .nth(1)
-        .map(|p| p.parse().expect("the port is a number"))
-        .unwrap_or(0);
+    let mut args = std::env::args().skip(1);
+    let mut port: u16 = 0;
+    let mut tick_ms: Option<u64> = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--tick-ms" => {
+                let ms = args.next().and_then(|v| v.parse().ok());
+                tick_ms = Some(
+                    ms.filter(|ms| *ms > 0)
+                        .expect("--tick-ms takes a number of ms"),
+                );
+            }
+            _ => port = arg.parse().expect("the port is a number"),
+        }
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -38,16 +59,49 @@ fn main() -> std::io::Result<()> {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         println!("floor listening on http://{}", listener.local_addr()?);
         let rooms: Rooms = Rc::default();
+        let owed: Owed = tick_ms.map(|ms| {
+            let owed = Rc::new(RefCell::new(Vec::new()));
+            tokio::task::spawn_local(tick(owed.clone(), ms));
+            owed
+        });
         let mut next_id = 0;
         loop {
             let (stream, _) = listener.accept().await?;
             next_id += 1;
-            tokio::task::spawn_local(serve(stream, next_id, rooms.clone()));
+            tokio::task::spawn_local(serve(stream, next_id, rooms.clone(), owed.clone()));
         }
     })
 }
 
-async fn serve(mut stream: TcpStream, id: u64, rooms: Rooms) {
+/// Every `ms`: each socket owed frames gets them in one `write`.
+async fn tick(owed: Rc<RefCell<Vec<Rc<Peer>>>>, ms: u64) {
+    let mut every = tokio::time::interval(std::time::Duration::from_millis(ms));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let due = std::mem::take(&mut *owed.borrow_mut());
+        for peer in due {
+            let bytes = std::mem::take(&mut *peer.pending.borrow_mut());
+            write(&peer, &bytes);
+        }
+    }
+}
+
+/// A relayed frame: written now, or with a tick kept for the next one.
+fn relay(to: &Rc<Peer>, bytes: &[u8], owed: &Owed) {
+    match owed {
+        None => write(to, bytes),
+        Some(owed) => {
+            let mut pending = to.pending.borrow_mut();
+            if pending.is_empty() {
+                owed.borrow_mut().push(to.clone());
+            }
+            pending.extend_from_slice(bytes);
+        }
+    }
+}
+
+async fn serve(mut stream: TcpStream, id: u64, rooms: Rooms, owed: Owed) {
     let _ = stream.set_nodelay(true);
     let Some((room, rest)) = handshake(&mut stream).await else {
         return;
@@ -56,6 +110,7 @@ async fn serve(mut stream: TcpStream, id: u64, rooms: Rooms) {
         stream,
         backlog: RefCell::new(Vec::new()),
         wake: Notify::new(),
+        pending: RefCell::new(Vec::new()),
     });
     rooms
         .borrow_mut()
@@ -63,7 +118,7 @@ async fn serve(mut stream: TcpStream, id: u64, rooms: Rooms) {
         .or_default()
         .push((id, peer.clone()));
     tokio::task::spawn_local(drain(peer.clone()));
-    read_frames(&peer, id, &room, &rooms, rest).await;
+    read_frames(&peer, id, &room, &rooms, &owed, rest).await;
     if let Some(members) = rooms.borrow_mut().get_mut(&room) {
         members.retain(|(other, _)| *other != id);
     }
@@ -101,7 +156,14 @@ async fn handshake(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
 }
 
 /// Reads the client's (masked) frames and relays each data frame; ends on close or EOF.
-async fn read_frames(peer: &Peer, id: u64, room: &str, rooms: &Rooms, mut buf: Vec<u8>) {
+async fn read_frames(
+    peer: &Peer,
+    id: u64,
+    room: &str,
+    rooms: &Rooms,
+    owed: &Owed,
+    mut buf: Vec<u8>,
+) {
     let mut out = Vec::with_capacity(256);
     loop {
         while let Some((opcode, payload, used)) = parse(&buf) {
@@ -111,7 +173,7 @@ async fn read_frames(peer: &Peer, id: u64, room: &str, rooms: &Rooms, mut buf: V
                     if let Some(members) = rooms.borrow().get(room) {
                         for (other, to) in members {
                             if *other != id {
-                                write(to, &out);
+                                relay(to, &out, owed);
                             }
                         }
                     }
