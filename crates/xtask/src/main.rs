@@ -4,6 +4,7 @@
 //! - `cargo xtask serve [server args...]`: build the client, run the server on it.
 //! - `cargo xtask dist`: one self-contained release binary with the client embedded.
 //! - `cargo xtask test [-- test args...]`: lint, build, every test, the browser tests included.
+//! - `cargo xtask floor-client`: the smallest participant's first screen this stack allows, measured.
 //!
 //! Each command's stages and the tools they need are in `plan.rs`: whatever a stage uses from
 //! outside the workspace (rustup's wasm target, rustfmt, clippy, Chromium) is ensured first.
@@ -14,6 +15,7 @@ mod client;
 mod compress;
 mod dist;
 mod engines;
+mod floor_client;
 mod html;
 mod lockfile;
 mod plan;
@@ -38,6 +40,8 @@ commands:
                          the client embedded: copy it anywhere and run it
   test [-- test args]    lint (fmt, clippy), build client and server, run every test
                          including the browser tests; args after `--` go to the test binaries
+  floor-client           build crates/floor-client (a join form over a WebSocket) with and
+                         without the protocol's decoding and print its sizes
   help                   this text
 ";
 
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         Some("dist") => stages::run_plan("dist", plan::DIST, &rest),
         Some("serve") => stages::run_plan("serve", plan::SERVE, &rest),
         Some("test") => stages::run_plan("test", plan::TEST, &rest),
+        Some("floor-client") => stages::run_plan("floor-client", plan::FLOOR_CLIENT, &rest),
         None | Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -36,6 +36,8 @@ pub enum Stage {
     /// The release server with the client embedded.
     BuildRelease,
     Serve,
+    /// The floor client's two builds and their sizes (`floor_client.rs`).
+    FloorClient,
 }
 
 impl Stage {
@@ -55,6 +57,7 @@ impl Stage {
             Stage::Test => "test: cargo test",
             Stage::BuildRelease => "build: release binary (client embedded)",
             Stage::Serve => "serve",
+            Stage::FloorClient => "measure: floor client",
         }
     }
 
@@ -69,7 +72,7 @@ impl Stage {
             Stage::Rustfmt => &[Tool::Rustfmt],
             Stage::ClippyNative | Stage::ClippyEmbedded => &[Tool::Clippy],
             Stage::ClippyWasm => &[Tool::Clippy, Tool::WasmTarget],
-            Stage::BuildClient => &[Tool::WasmTarget],
+            Stage::BuildClient | Stage::FloorClient => &[Tool::WasmTarget],
             Stage::BuildServerAndTests | Stage::BuildRelease | Stage::Serve => &[],
             // The browser tests drive Chromium through chromedriver and check pages with axe; the
             // store tests start a real PostgreSQL.
@@ -120,6 +123,9 @@ pub const DIST: &[Stage] = &[
     Stage::BuildRelease,
 ];
 
+/// `cargo xtask floor-client`: the smallest first screen this stack allows, measured.
+pub const FLOOR_CLIENT: &[Stage] = &[Stage::EnsureWasmTarget, Stage::FloorClient];
+
 /// Why `plan` breaks the rule, if it does: a tool used before it is ensured, or an ensuring stage
 /// after work has begun.
 pub fn check(plan: &[Stage]) -> Result<(), String> {
@@ -153,6 +159,7 @@ mod tests {
             ("build", BUILD),
             ("serve", SERVE),
             ("dist", DIST),
+            ("floor-client", FLOOR_CLIENT),
         ] {
             assert_eq!(check(plan), Ok(()), "cargo xtask {command}");
         }

@@ -6,7 +6,7 @@ use crate::report::Report;
 use crate::test::{self, Binaries, SERVER_BIN, Totals};
 use crate::toolchain::{self, WASM_TARGET};
 use crate::util::{self, cargo, run};
-use crate::{axe, browser, client, dist, engines, serve};
+use crate::{axe, browser, client, dist, engines, floor_client, serve};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -52,6 +52,8 @@ impl Built {
                     "--workspace",
                     "--exclude",
                     client::PACKAGE,
+                    "--exclude",
+                    floor_client::PACKAGE,
                     "--all-targets",
                     "--",
                     "-D",
@@ -76,6 +78,8 @@ impl Built {
                     "clippy",
                     "-p",
                     client::PACKAGE,
+                    "-p",
+                    floor_client::PACKAGE,
                     "--target",
                     WASM_TARGET,
                     "--",
@@ -113,6 +117,7 @@ impl Built {
                 let dist = self.dist()?;
                 report.stage(stage, || serve::serve(&dist, args))
             }
+            Stage::FloorClient => report.stage(stage, floor_client::measure),
         }
     }
 }
