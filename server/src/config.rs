@@ -53,6 +53,18 @@ pub struct Config {
     #[arg(long = "database-url", global = true, env = "KOERSBORD_DATABASE_URL")]
     pub database_url: Option<String>,
 
+    /// With `--database-url`: at most this many connections to PostgreSQL from this server (1 to
+    /// 100). Servers sharing one database together stay under its `max_connections` (100 by
+    /// default), with room left for maintenance.
+    #[arg(
+        long = "database-pool",
+        global = true,
+        env = "KOERSBORD_DATABASE_POOL",
+        default_value_t = crate::store::postgres::DEFAULT_POOL_SIZE,
+        value_parser = clap::value_parser!(u32).range(1..=100)
+    )]
+    pub database_pool: u32,
+
     /// This server's name among the servers sharing one PostgreSQL: the owner written on the
     /// leases of the rooms it holds. Keep it the same across restarts (a restarted server takes
     /// its own rooms back at once). Default: the host name and the port.
@@ -144,6 +156,7 @@ impl Default for Config {
             allow_origins: Vec::new(),
             db: None,
             database_url: None,
+            database_pool: crate::store::postgres::DEFAULT_POOL_SIZE,
             hub_id: None,
             trusted_proxies: Vec::new(),
             metrics_bind: None,
@@ -274,6 +287,23 @@ impl Default for Tuning {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_database_pool_is_a_flag_from_1_to_100() {
+        let parse = |extra: &[&str]| {
+            Config::try_parse_from(
+                ["koersbord", "--database-url", "postgres://h/db"]
+                    .iter()
+                    .chain(extra),
+            )
+        };
+        assert_eq!(parse(&[]).unwrap().database_pool, 10);
+        assert_eq!(parse(&["--database-pool", "4"]).unwrap().database_pool, 4);
+        for refused in ["0", "101", "many"] {
+            let e = parse(&["--database-pool", refused]).expect_err(refused);
+            assert!(e.to_string().contains("--database-pool"), "{e}");
+        }
+    }
 
     #[test]
     fn flags_parse() {

@@ -173,7 +173,7 @@ impl Server {
             None => None,
         };
         let (store, writer) = match &config.database_url {
-            Some(url) => Store::connect(url).await?,
+            Some(url) => Store::connect_pooled(url, config.database_pool).await?,
             None => {
                 let path = config.db_path()?;
                 let opened = Store::open(&path).map_err(|e| {

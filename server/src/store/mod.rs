@@ -148,10 +148,20 @@ impl Store {
         Ok((Store::Sqlite(store), WriterThread(Some(writer))))
     }
 
-    /// Connects to the PostgreSQL database at `url` and brings its schema up to date. Fails at
-    /// once (within a few seconds) if the database cannot be reached.
+    /// [`connect_pooled`](Self::connect_pooled) with the default pool: the store's tests.
+    #[cfg(test)]
     pub async fn connect(url: &str) -> anyhow::Result<(Store, WriterThread)> {
-        let store = postgres::Store::connect(url).await?;
+        Store::connect_pooled(url, postgres::DEFAULT_POOL_SIZE).await
+    }
+
+    /// Connects to the PostgreSQL database at `url` with at most `pool_size` connections
+    /// (`--database-pool`) and brings its schema up to date. Fails at once (within a few seconds)
+    /// if the database cannot be reached.
+    pub async fn connect_pooled(
+        url: &str,
+        pool_size: u32,
+    ) -> anyhow::Result<(Store, WriterThread)> {
+        let store = postgres::Store::connect(url, pool_size).await?;
         Ok((Store::Postgres(store), WriterThread(None)))
     }
 

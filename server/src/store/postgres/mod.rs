@@ -18,9 +18,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{RwLock, RwLockReadGuard};
 
-/// Connections per server: a room's commit holds one for a round trip or two, so a few serve many
-/// rooms; PostgreSQL's default allows 100 for all servers together.
-const POOL_SIZE: u32 = 10;
+/// Connections per server unless `--database-pool` says otherwise: a room's commit holds one for a
+/// round trip or two, so a few serve many rooms; PostgreSQL's default allows 100 for all servers
+/// together.
+pub const DEFAULT_POOL_SIZE: u32 = 10;
 
 /// How long a write waits for a free connection, and the start for a first one, before failing:
 /// an unreachable database must be reported, not waited out.
@@ -57,8 +58,9 @@ pub struct Store {
 }
 
 impl Store {
-    /// Connects to `url`, brings the schema up to date, and keeps a pool of connections.
-    pub async fn connect(url: &str) -> anyhow::Result<Store> {
+    /// Connects to `url`, brings the schema up to date, and keeps a pool of at most `pool_size`
+    /// connections.
+    pub async fn connect(url: &str, pool_size: u32) -> anyhow::Result<Store> {
         let options = connect_options(url)?;
         // Where, without the user or password the address may carry.
         let place = format!(
@@ -68,7 +70,7 @@ impl Store {
             options.get_database().unwrap_or("")
         );
         let pool = PgPoolOptions::new()
-            .max_connections(POOL_SIZE)
+            .max_connections(pool_size)
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(options)
             .await
@@ -81,6 +83,12 @@ impl Store {
             pool,
             closed: Arc::default(),
         })
+    }
+
+    /// The connections the pool holds now, busy or idle.
+    #[cfg(test)]
+    pub fn connections(&self) -> u32 {
+        self.pool.size()
     }
 
     /// Lets a write begin unless the store is closing; hold the guard until it committed.

@@ -45,6 +45,23 @@ async fn connecting_twice_migrates_once_and_a_newer_schema_is_refused() {
 }
 
 #[tokio::test]
+async fn the_pool_holds_no_more_connections_than_it_is_given() {
+    let (_, url) = fresh().await;
+    let store = super::Store::connect(&url, 2).await.unwrap();
+    assert!(store.create_session(session("r", "AAAAAA")).await.unwrap());
+    // Eight reads at once queue for two connections; all are answered.
+    let reads = (0..8).map(|_| store.load_room("r"));
+    for loaded in futures_util::future::join_all(reads).await {
+        assert!(loaded.unwrap().is_some());
+    }
+    assert_eq!(store.connections(), 2);
+    let wide = super::Store::connect(&url, 6).await.unwrap();
+    let reads = (0..8).map(|_| wide.load_room("r"));
+    futures_util::future::join_all(reads).await;
+    assert!(wide.connections() > 2, "{}", wide.connections());
+}
+
+#[tokio::test]
 async fn an_unreachable_database_is_reported_at_once() {
     // A port nobody listens on: bound, then let go.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
