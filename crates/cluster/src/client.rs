@@ -1,11 +1,11 @@
-//! The WebSocket and HTTP plumbing the load uses, always through the proxy.
+//! The WebSocket plumbing the load uses, always through the proxy (sessions are made with
+//! loadgen's `create_session`, through the proxy too).
 
 use anyhow::{Context, Result, anyhow, bail};
 use futures_util::{SinkExt, StreamExt};
-use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ServerMsg, SessionCreated, ws_path};
+use koersbord_shared::protocol::{ClientMsg, PROTOCOL_VERSION, ServerMsg, ws_path};
 use std::net::SocketAddr;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{WebSocketStream, client_async};
@@ -62,30 +62,4 @@ pub async fn recv(ws: &mut Ws, wait: Duration) -> Result<ServerMsg> {
             _ => {}
         }
     }
-}
-
-/// `POST /api/sessions` through the proxy.
-pub async fn create_session(front: SocketAddr, title: &str) -> Result<SessionCreated> {
-    let body = serde_json::json!({ "title": title }).to_string();
-    let request = format!(
-        "POST /api/sessions HTTP/1.1\r\nHost: {front}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream = TcpStream::connect(front).await?;
-    stream.write_all(request.as_bytes()).await?;
-    let mut answer = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
-        .await
-        .context("POST /api/sessions timed out")??;
-    let text = String::from_utf8_lossy(&answer);
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| anyhow!("no HTTP answer"))?;
-    if head.split(' ').nth(1) != Some("201") {
-        bail!("POST /api/sessions answered {head}: {body}");
-    }
-    let json = body.trim_start_matches(|c: char| c != '{');
-    let json = &json[..json.rfind('}').map_or(json.len(), |i| i + 1)];
-    serde_json::from_str(json).with_context(|| format!("session body {json:?}"))
 }

@@ -22,7 +22,8 @@ pub struct RoomKeys {
 }
 
 pub async fn setup_room(front: SocketAddr, index: usize, participants: usize) -> Result<RoomKeys> {
-    let session = client::create_session(front, &format!("Cluster room {index}")).await?;
+    let session =
+        koersbord_loadgen::create_session(front, &format!("Cluster room {index}")).await?;
     let room = session.room.clone();
     let mut fac = welcomed(front, &room, &session.facilitator_key).await?;
     let go = Command::GoToPhase {

@@ -26,4 +26,4 @@ pub use config::{
 };
 pub use report::{Latencies, Percentiles, Report, format_report};
 pub use run::run;
-pub use setup::probe_version;
+pub use setup::{create_session, probe_version};

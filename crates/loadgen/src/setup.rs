@@ -38,7 +38,7 @@ pub(crate) async fn setup_room(
     ctx: Arc<Ctx>,
     index: usize,
 ) -> Result<Vec<tokio::task::JoinHandle<()>>> {
-    let session = create_session(ctx.opts.addr, index).await?;
+    let session = create_session(ctx.opts.addr, &format!("Load room {index}")).await?;
     let shared = Arc::new(RoomShared::default());
     let mut tasks = Vec::new();
 
@@ -166,9 +166,10 @@ pub async fn probe_version(addr: SocketAddr) -> Result<u32> {
     }
 }
 
-/// `POST /api/sessions` over a plain HTTP/1.1 connection.
-async fn create_session(addr: SocketAddr, index: usize) -> Result<SessionCreated> {
-    let body = format!(r#"{{"title":"Load room {index}"}}"#);
+/// `POST /api/sessions` over a plain HTTP/1.1 connection: a new session titled `title`, as the
+/// start page makes one. The cluster's load makes its rooms with it too, through the proxy.
+pub async fn create_session(addr: SocketAddr, title: &str) -> Result<SessionCreated> {
+    let body = serde_json::json!({ "title": title }).to_string();
     let host = match addr.ip() {
         IpAddr::V6(_) => format!("[{}]:{}", addr.ip(), addr.port()),
         IpAddr::V4(_) => addr.to_string(),
@@ -195,8 +196,10 @@ async fn create_session(addr: SocketAddr, index: usize) -> Result<SessionCreated
              --sessions-burst on the server avoids 429)"
         );
     }
-    // The server answers with Content-Length (no chunking) for these small bodies.
+    // The server answers with Content-Length (no chunking) for these small bodies; a proxy may
+    // frame it otherwise, so only what lies between the outer braces is read.
     let json = body.trim_start_matches(|c: char| c != '{');
+    let json = &json[..json.rfind('}').map_or(json.len(), |i| i + 1)];
     serde_json::from_str(json).with_context(|| format!("session body {json:?}"))
 }
 
