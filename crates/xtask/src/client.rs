@@ -50,21 +50,7 @@ pub fn build() -> Result<PathBuf> {
     // Both wasm builds first (a feature switch relinks the crate), each copied aside.
     let mut inputs = Vec::new();
     for (name, features) in BUNDLES {
-        let mut args = vec![
-            "build",
-            "-p",
-            PACKAGE,
-            "--target",
-            WASM_TARGET,
-            "--profile",
-            PROFILE,
-        ];
-        args.extend_from_slice(features);
-        run(cargo(args))?;
-        let built = util::target_dir()
-            .join(WASM_TARGET)
-            .join(PROFILE)
-            .join(format!("{PACKAGE}.wasm"));
+        let built = build_wasm(PACKAGE, features)?;
         let kept = built.with_file_name(format!("{name}-bundle.wasm"));
         std::fs::copy(&built, &kept).with_context(|| format!("copying {}", built.display()))?;
         inputs.push((name, kept));
@@ -124,6 +110,26 @@ pub fn build() -> Result<PathBuf> {
         dist.display()
     );
     Ok(dist)
+}
+
+/// Builds `package` for wasm32 with the client's profile and `features`; returns the wasm cargo
+/// wrote (before wasm-bindgen).
+pub fn build_wasm(package: &str, features: &[&str]) -> Result<PathBuf> {
+    let mut args = vec![
+        "build",
+        "-p",
+        package,
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        PROFILE,
+    ];
+    args.extend_from_slice(features);
+    run(cargo(args))?;
+    Ok(util::target_dir()
+        .join(WASM_TARGET)
+        .join(PROFILE)
+        .join(format!("{package}.wasm")))
 }
 
 /// `stem.js` (the glue) and `stem_bg.wasm` in `out` from the wasm cargo built: what a browser loads.

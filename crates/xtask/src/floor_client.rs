@@ -3,9 +3,8 @@
 //! flags, once with plain strings for messages and once with the real protocol's serde decoding,
 //! and prints what each costs over the wire. docs/PERFORMANCE.md has the figures.
 
-use crate::client::{PROFILE, bindgen};
-use crate::toolchain::WASM_TARGET;
-use crate::util::{self, cargo, run};
+use crate::client::{bindgen, build_wasm};
+use crate::util;
 use crate::{compress, lockfile};
 use anyhow::{Context, Result};
 
@@ -26,21 +25,7 @@ pub fn measure() -> Result<()> {
     let target = util::target_dir();
     let mut rows = Vec::new();
     for (label, features) in VARIANTS {
-        let mut args = vec![
-            "build",
-            "-p",
-            PACKAGE,
-            "--target",
-            WASM_TARGET,
-            "--profile",
-            PROFILE,
-        ];
-        args.extend_from_slice(features);
-        run(cargo(args))?;
-        let built = target
-            .join(WASM_TARGET)
-            .join(PROFILE)
-            .join(format!("{PACKAGE}.wasm"));
+        let built = build_wasm(PACKAGE, features)?;
         let out = target
             .join("floor-client")
             .join(format!("out-{}", rows.len()));
