@@ -16,6 +16,8 @@ use tokio::task::JoinHandle;
 pub struct Relay {
     addr: SocketAddr,
     cut: watch::Sender<bool>,
+    /// Where new connections go; [`Relay::switch`] changes it, as a proxy sends a room elsewhere.
+    to: watch::Sender<SocketAddr>,
     accept: JoinHandle<()>,
 }
 
@@ -27,15 +29,22 @@ impl Relay {
             .context("binding the relay")?;
         let addr = listener.local_addr()?;
         let (cut, line) = watch::channel(false);
+        let (to, target) = watch::channel(to);
         let accept = tokio::spawn(async move {
             while let Ok((browser, _)) = listener.accept().await {
                 let line = line.clone();
+                let to = *target.borrow();
                 tokio::spawn(async move {
                     let _ = connect(browser, to, line).await;
                 });
             }
         });
-        Ok(Relay { addr, cut, accept })
+        Ok(Relay {
+            addr,
+            cut,
+            to,
+            accept,
+        })
     }
 
     /// `http://127.0.0.1:PORT`: open a browser on this base to put it behind the relay.
@@ -51,6 +60,12 @@ impl Relay {
     /// The line is back.
     pub fn restore(&self) {
         self.cut.send_replace(false);
+    }
+
+    /// New connections go to `to` from now on; those open stay where they are, as with a proxy
+    /// that now routes a room to another server.
+    pub fn switch(&self, to: SocketAddr) {
+        self.to.send_replace(to);
     }
 }
 

@@ -21,6 +21,9 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct ServerOptions {
     /// Added after `--port` and `--dist`.
     pub args: Vec<String>,
+    /// Keep the sessions in this PostgreSQL database (`--database-url`) instead of SQLite in the
+    /// data directory: for servers that share one.
+    pub database_url: Option<String>,
     pub env: Vec<(String, String)>,
     /// Run this binary instead, copied alone into the empty data directory and started there as
     /// an operator would: no `--dist`, no `--db`, no `KOERSBORD_DIST`; it serves what it carries
@@ -145,12 +148,15 @@ impl Server {
         if self.options.alone.is_some() {
             cmd.env_remove("KOERSBORD_DIST");
         } else {
-            cmd.arg("--dist")
-                .arg(&self.dist)
+            cmd.arg("--dist").arg(&self.dist);
+            match &self.options.database_url {
+                Some(url) => cmd.arg("--database-url").arg(url),
                 // Each server keeps its sessions in its own data directory, so a restart finds
                 // them and no test sees another's.
-                .arg("--db")
-                .arg(self.data_dir.path().join("koersbord.sqlite3"));
+                None => cmd
+                    .arg("--db")
+                    .arg(self.data_dir.path().join("koersbord.sqlite3")),
+            };
         }
         cmd.args(&self.options.args)
             .env_remove("KOERSBORD_BIND")
