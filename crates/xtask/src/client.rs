@@ -89,16 +89,16 @@ pub fn build() -> Result<PathBuf> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => html::DEFAULT_TEMPLATE.to_string(),
         Err(e) => return Err(e).context(format!("reading {}", template_path.display())),
     };
+    let inline = html::inline_scripts(&template);
+    if inline > 0 {
+        println!(
+            "warning: frontend/index.html has {inline} inline <script> element(s): \
+             the Content-Security-Policy will refuse to run them"
+        );
+    }
     let template = join_stylesheets(&template, &dist, &mut statics)?;
     for (page_name, client) in [(JOIN_PAGE, &participant), ("index.html", &full)] {
         let page = html::render(&template, &boot, client, &statics);
-        let inline = html::inline_scripts(&page);
-        if inline > 0 {
-            println!(
-                "warning: frontend/index.html has {inline} inline <script> element(s): \
-                 the Content-Security-Policy will refuse to run them"
-            );
-        }
         std::fs::write(dist.join(page_name), page)?;
     }
 

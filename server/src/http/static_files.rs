@@ -73,7 +73,8 @@ pub(crate) fn page_for(path: &str, has: impl Fn(&str) -> bool) -> &'static str {
     }
 }
 
-/// A join link's page, beside `index.html` in the built client.
+/// A join link's page, beside `index.html` in the built client (`cargo xtask build` writes it under
+/// the same name, `crates/xtask/src/client.rs`).
 const JOIN_PAGE: &str = "join.html";
 
 fn dir_service(dist: &Path) -> Router {
